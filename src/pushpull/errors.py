@@ -1,0 +1,167 @@
+"""Every error pushpull raises on purpose, each with a message a person can act on.
+
+    PushPullError                 anything pushpull reports to the user
+    ├── InputError                something about a file the user gave us
+    │   ├── UnreadableFileError   missing, a folder, no permission, not text where text is needed
+    │   ├── UnknownFormatError    no importer recognised the file (says what each one thought)
+    │   ├── AmbiguousFormatError  two importers recognised it equally well
+    │   └── ParseError            a known format, broken at a given line
+    ├── UsageError                a command-line or API argument that cannot work
+    │   └── ParticipantError      a name that is not in the conversation ("--me Sam")
+    └── StoreError                the local database
+        ├── ConversationNotFoundError
+        └── StoreBusyError        another pushpull process holds the store
+
+The CLI turns any of these into one paragraph and an exit code in exactly one place
+(``pushpull.cli``); nothing else prints them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = [
+    "AmbiguousFormatError",
+    "ConversationNotFoundError",
+    "InputError",
+    "ParseError",
+    "ParticipantError",
+    "PushPullError",
+    "StoreBusyError",
+    "StoreError",
+    "UnknownFormatError",
+    "UnreadableFileError",
+    "UsageError",
+]
+
+
+class PushPullError(Exception):
+    """Base of the tree. ``message`` says what happened; ``hint`` says what to do next."""
+
+    exit_code = 1
+    title = "pushpull could not do that"
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}".strip()
+
+
+class InputError(PushPullError):
+    """A problem with a file the user handed to pushpull."""
+
+    exit_code = 3
+    title = "This file could not be imported"
+
+    def __init__(self, message: str, *, path: Path | str | None = None, hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.path = Path(path) if path is not None else None
+
+
+class UnreadableFileError(InputError):
+    """The file is missing, a folder, unreadable, or not the kind of bytes the format needs."""
+
+
+class UnknownFormatError(InputError):
+    """No importer recognised the file; ``attempts`` maps each format tried to why it said no."""
+
+    def __init__(self, path: Path | str, attempts: Sequence[tuple[str, str]]) -> None:
+        reasons = "; ".join(f"{name}: {why}" for name, why in attempts)
+        super().__init__(
+            f"{Path(path).name} is not a chat export pushpull knows. Formats tried: {reasons}.",
+            path=path,
+            hint="Check that it is the file the app exported (not a screenshot or a copy edited "
+            "by hand), or import it as CSV/JSONL with --format generic and column flags.",
+        )
+        self.attempts = list(attempts)
+
+
+class AmbiguousFormatError(InputError):
+    """Two importers matched equally well, so pushpull refuses to guess."""
+
+    def __init__(self, path: Path | str, names: Sequence[str]) -> None:
+        super().__init__(
+            f"{Path(path).name} looks like more than one export format ({', '.join(names)}).",
+            path=path,
+            hint="Name the format with --format.",
+        )
+        self.names = list(names)
+
+
+class ParseError(InputError):
+    """A file in a known format that breaks its rules at ``line``."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        expected: str = "",
+        hint: str = "",
+    ) -> None:
+        where = ""
+        if path is not None:
+            where = f"{Path(path).name}"
+            if line is not None:
+                where += f", line {line}"
+            where += ": "
+        text = f"{where}{message}"
+        if expected:
+            text += f" Expected {expected}."
+        super().__init__(
+            text,
+            path=path,
+            hint=hint or "The file may be truncated or damaged; export it again from the app.",
+        )
+        self.line = line
+        self.expected = expected
+
+
+class UsageError(PushPullError):
+    """An argument that cannot work as given."""
+
+    exit_code = 2
+    title = "That command needs a change"
+
+
+class ParticipantError(UsageError):
+    """A name that is not one of the conversation's participants."""
+
+    def __init__(self, name: str, conversation: str, participants: Sequence[str]) -> None:
+        super().__init__(
+            f"{name!r} is not in the conversation {conversation!r}.",
+            hint=f"Its participants are: {', '.join(repr(p) for p in participants) or 'none'}.",
+        )
+
+
+class StoreError(PushPullError):
+    """A problem with pushpull's own database."""
+
+    exit_code = 4
+    title = "pushpull's data folder needs attention"
+
+
+class ConversationNotFoundError(StoreError):
+    """No conversation matches the given name or number."""
+
+    def __init__(self, ref: str, known: Sequence[str]) -> None:
+        listing = ", ".join(repr(k) for k in known[:10]) or "none yet"
+        super().__init__(
+            f"There is no conversation called {ref!r}.",
+            hint=f"Known conversations: {listing}. Run `pushpull conversations` to list them.",
+        )
+
+
+class StoreBusyError(StoreError):
+    """Another pushpull process (the web app or another terminal) holds the store."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"pushpull is open in another window (its data at {path} is in use).",
+            hint="Close the other pushpull window or command, then try again.",
+        )
