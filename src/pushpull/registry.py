@@ -8,7 +8,9 @@ A format is a class in ``pushpull/sources/<name>.py`` decorated with :func:`regi
 - ``read(file) -> Iterator[Message | ParseIssue]``: the messages, in file order, with a
   ``ParseIssue`` for every line it had to repair. Unrecoverable damage raises ``ParseError``.
 
-:func:`detect` asks every format and refuses to guess when two are equally sure.
+:func:`detect` asks every format and refuses to guess when two are equally sure. The registry
+knows only what was registered: import ``pushpull.sources`` (which re-exports these functions) to
+have the built-in formats.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pushpull.errors import (
     UnreadableFileError,
     UsageError,
 )
+from pushpull.frame import MessageFrame, messages_to_frame
 from pushpull.model import Message, ParseIssue
 
 __all__ = [
@@ -38,6 +41,7 @@ __all__ = [
     "all_sources",
     "detect",
     "get_source",
+    "read_frame",
     "register",
 ]
 
@@ -215,19 +219,13 @@ def register(cls: _S) -> _S:
     return cls
 
 
-def _load_builtin_sources() -> None:
-    import pushpull.sources  # noqa: F401  (registers the built-in formats)
-
-
 def all_sources() -> list[Source]:
     """Every registered format, in registration order."""
-    _load_builtin_sources()
     return list(_SOURCES.values())
 
 
 def get_source(name: str) -> Source:
     """The format called ``name`` (as in ``--format NAME``)."""
-    _load_builtin_sources()
     try:
         return _SOURCES[name]
     except KeyError:
@@ -258,3 +256,12 @@ def detect(file: ExportFile) -> Source:
     if len(tied) > 1:
         raise AmbiguousFormatError(file.path, tied)
     return best_source
+
+
+def read_frame(source: Source, file: ExportFile) -> MessageFrame:
+    """All of ``file`` as a message frame, by the format's fast path when it has one."""
+    fast = getattr(source, "read_frame", None)
+    if fast is not None:
+        frame: MessageFrame = fast(file)
+        return frame
+    return messages_to_frame(source.read(file))

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from pushpull.model import Message, ParseIssue, content_key
-from pushpull.registry import ExportFile, detect, get_source
+from pushpull.sources import ExportFile, detect, get_source
 from pushpull.synth import SynthChat, render, write
 
 __all__ = ["check_round_trip", "first_difference", "read_export", "tally"]

@@ -3,6 +3,7 @@
 Order matters only for display; detection is by content (see ``pushpull.registry.detect``).
 """
 
+from pushpull.registry import ExportFile, Sniff, all_sources, detect, get_source, read_frame
 from pushpull.sources import (  # noqa: F401
     discord,
     generic,
@@ -13,3 +14,5 @@ from pushpull.sources import (  # noqa: F401
     telegram,
     whatsapp,
 )
+
+__all__ = ["ExportFile", "Sniff", "all_sources", "detect", "get_source", "read_frame"]

@@ -1,0 +1,5 @@
+"""``python -m pushpull`` runs the command line."""
+
+from pushpull.cli import main
+
+main()

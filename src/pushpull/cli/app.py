@@ -1,0 +1,269 @@
+"""The ``pushpull`` command: each command is a thin layer over ``pushpull.store``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.prompt import Prompt
+
+from pushpull.cli.render import print_conversations, print_import, print_summary
+from pushpull.config import HOME_ENV, data_home
+from pushpull.errors import UsageError
+from pushpull.sources import all_sources
+from pushpull.store import (
+    EXPORT_FORMATS,
+    ImportResult,
+    Store,
+    export_conversation,
+    forget_conversation,
+    import_file,
+    list_conversations,
+    set_me,
+)
+
+app = typer.Typer(
+    name="pushpull",
+    help="Find hot-and-cold, push-pull cycles in your own chat exports, privately.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+@dataclass
+class Settings:
+    """Global options, set by the callback for the command that follows."""
+
+    home: Path | None = None
+    debug: bool = False
+
+
+settings = Settings()
+
+
+def out() -> Console:
+    return Console(soft_wrap=False, highlight=False)
+
+
+def open_store() -> Store:
+    return Store(data_home(settings.home))
+
+
+@app.callback()
+def _global(
+    home: Annotated[
+        Path | None,
+        typer.Option(
+            "--home",
+            envvar=HOME_ENV,
+            help="Data folder (default: your user data folder).",
+            show_default=False,
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    """pushpull reads chat exports you already have. Nothing leaves this computer."""
+    settings.home = home
+    settings.debug = debug
+
+
+def _options(chat: str | None, columns: list[str]) -> dict[str, str]:
+    options: dict[str, str] = {}
+    if chat is not None:
+        options["chat"] = chat
+    for item in columns:
+        key, sep, value = item.partition("=")
+        if not sep or not key or not value:
+            raise UsageError(
+                f"--column {item!r} is not KEY=VALUE.",
+                hint="For example: --column ts=Date --column sender=From --column text=Body.",
+            )
+        options[key.strip()] = value
+    return options
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Export files (.txt, .zip, .json, ...).")],
+    me: Annotated[str | None, typer.Option("--me", help="Your name in the chat.")] = None,
+    as_: Annotated[
+        str | None, typer.Option("--as", help="Name for the conversation (default: its title).")
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="Skip detection and read as this format (see `formats`)."),
+    ] = None,
+    chat: Annotated[
+        str | None,
+        typer.Option("--chat", help="In exports holding many chats: import only this one."),
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            help="For CSV/JSONL: KEY=COLUMN with KEY one of ts, sender, text, kind, chat, "
+            "from_me, time_format.",
+        ),
+    ] = None,
+) -> None:
+    """Import chat exports into the local store (safe to repeat: nothing is added twice)."""
+    console = out()
+    options = _options(chat, column or [])
+    with open_store() as store:
+        for path in paths:
+            result = _import_one(store, path, me, as_, fmt, options, console)
+            print_import(console, result)
+            for conv in result.conversations:
+                if conv.me is None:
+                    _ask_me(store, console, conv.conversation, conv.participants)
+
+
+def _import_one(
+    store: Store,
+    path: Path,
+    me: str | None,
+    name: str | None,
+    fmt: str | None,
+    options: dict[str, str],
+    console: Console,
+) -> ImportResult:
+    size = path.stat().st_size if path.is_file() else 0
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as progress:
+        task = progress.add_task(f"Reading {path.name}", total=size or None)
+
+        def advance(n: int) -> None:
+            progress.advance(task, n)
+
+        return import_file(
+            store, path, me=me, name=name, fmt=fmt, options=options, on_bytes=advance
+        )
+
+
+def _ask_me(store: Store, console: Console, conversation: str, people: tuple[str, ...]) -> None:
+    """Ask which participant is the user when that could not be inferred (terminals only)."""
+    if len(people) >= 2 and sys.stdin.isatty() and console.is_terminal:
+        answer = Prompt.ask(
+            f"Which of these is you in [bold]{conversation}[/]?",
+            choices=list(people),
+            console=console,
+        )
+        set_me(store, conversation, answer)
+        console.print(f"Noted: you are [bold]{answer}[/] in {conversation}.")
+    else:
+        console.print(
+            f"[yellow]Who is you in {conversation}?[/] Tell pushpull with "
+            f"`pushpull me {json.dumps(conversation)} NAME` (one of: {', '.join(people)})."
+        )
+
+
+@app.command("conversations")
+def conversations(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """List imported conversations: people, message counts per sender and kind, dates, files."""
+    with open_store() as store:
+        summaries = list_conversations(store)
+    if as_json:
+        sys.stdout.write(json.dumps([s.to_json() for s in summaries], indent=2, ensure_ascii=False))
+        sys.stdout.write("\n")
+        return
+    print_conversations(out(), summaries)
+
+
+@app.command("me")
+def me_(
+    conversation: Annotated[str, typer.Argument(help="Conversation name or number.")],
+    name: Annotated[str, typer.Argument(help="Your name in it.")],
+) -> None:
+    """Say which participant is you in a conversation (you can change it any time)."""
+    with open_store() as store:
+        conv = set_me(store, conversation, name)
+    out().print(f"You are [bold]{name}[/] in {conv}.")
+
+
+@app.command("export")
+def export(
+    conversation: Annotated[str, typer.Argument(help="Conversation name or number.")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help=f"One of: {', '.join(EXPORT_FORMATS)}.")
+    ] = "jsonl",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default: standard output)."),
+    ] = None,
+) -> None:
+    """Write a conversation's messages as JSON Lines, CSV or Parquet."""
+    if output is None and fmt == "parquet":
+        raise UsageError("Parquet is a binary format.", hint="Name a file with -o FILE.parquet.")
+    with open_store() as store:
+        if output is None:
+            export_conversation(store, conversation, fmt, sys.stdout.buffer)
+            sys.stdout.flush()
+        else:
+            n = export_conversation(store, conversation, fmt, output)
+            out().print(f"Wrote {n:,} messages to {output}.")
+
+
+@app.command("forget")
+def forget(
+    conversation: Annotated[str, typer.Argument(help="Conversation name or number.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a conversation and everything imported for it from the store."""
+    if not yes and sys.stdin.isatty():
+        typer.confirm(f"Delete {conversation!r} and all its messages?", abort=True)
+    with open_store() as store:
+        name, n = forget_conversation(store, conversation)
+    out().print(f"Forgot {name}: {n:,} messages deleted.")
+
+
+@app.command("formats")
+def formats() -> None:
+    """List the chat export formats pushpull can read."""
+    console = out()
+    for source in all_sources():
+        console.print(f"[bold]{source.name:10}[/] {source.label}")
+
+
+SAMPLE = "data/sample"
+
+
+@app.command("demo")
+def demo() -> None:
+    """Import the bundled sample conversation into a separate demo store and summarise it."""
+    console = out()
+    home = data_home(settings.home) / "demo"
+    sample_dir = resources.files("pushpull").joinpath(SAMPLE)
+    samples = json.loads(sample_dir.joinpath("samples.json").read_text("utf-8"))
+    with Store(home) as store:
+        for sample in samples:
+            with resources.as_file(sample_dir.joinpath(sample["file"])) as path:
+                print_import(console, import_file(store, path, me=sample["me"]))
+        for summary in list_conversations(store):
+            print_summary(console, store, summary)
+    console.print(f"\nDemo data is in {home}. Try: pushpull --home {home.parent} conversations")

@@ -1,0 +1,131 @@
+"""The CLI end to end: run it as a user would, read what it prints, check the store."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pushpull.cli import app, run
+from tests.conftest import write_fixture
+
+ROWS = [
+    ("2024-01-01T10:00:00", "Sam", "hello"),
+    ("2024-01-01T10:01:00", "Alex", "hi"),
+    ("2024-01-02T09:00:00", "Sam", "how are you?"),
+]
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+def cli(home: Path, *args: str) -> int:
+    return run(["--home", str(home), *args])
+
+
+def test_import_then_list_as_json(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_fixture(tmp_path / "chat.txt", "Sam", ROWS)
+    assert cli(home, "import", str(path), "--me", "Alex") == 0
+    assert "3 new of 3" in capsys.readouterr().out
+    assert cli(home, "conversations", "--json") == 0
+    [conv] = json.loads(capsys.readouterr().out)
+    assert conv["name"] == "Sam" and conv["me"] == "Alex" and conv["messages"] == 3
+    people = {p["name"]: p for p in conv["participants"]}
+    assert people["Sam"]["messages"] == 2 and people["Sam"]["by_kind"] == {"text": 2}
+    assert conv["first_at"] == "2024-01-01T10:00:00" and conv["source_files"] == ["chat.txt"]
+
+
+def test_reimport_says_nothing_to_add(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_fixture(tmp_path / "chat.txt", "Sam", ROWS)
+    cli(home, "import", str(path), "--me", "Alex")
+    capsys.readouterr()
+    assert cli(home, "import", str(path)) == 0
+    assert "imported before" in capsys.readouterr().out
+
+
+def test_unknown_me_is_asked_for_when_not_interactive(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_fixture(tmp_path / "chat.txt", "Sam", ROWS)
+    assert cli(home, "import", str(path)) == 0
+    assert "pushpull me" in capsys.readouterr().out
+    assert cli(home, "me", "Sam", "Alex") == 0
+    assert "You are Alex in Sam" in capsys.readouterr().out
+    cli(home, "conversations", "--json")
+    assert json.loads(capsys.readouterr().out)[0]["me"] == "Alex"
+
+
+def test_errors_are_one_paragraph_without_traceback(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "notes.txt"
+    bad.write_text("shopping: eggs, milk\n", encoding="utf-8")
+    assert cli(home, "import", str(bad)) == 3
+    err = capsys.readouterr().err
+    assert "notes.txt is not a chat export" in err and "Traceback" not in err
+    assert cli(home, "export", "Nobody") == 4
+    assert "no conversation called 'Nobody'" in capsys.readouterr().err
+
+
+def test_debug_shows_the_traceback(home: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "notes.txt"
+    bad.write_text("shopping\n", encoding="utf-8")
+    with pytest.raises(Exception, match="not a chat export"):
+        run(["--home", str(home), "--debug", "import", str(bad)])
+
+
+def test_export_and_forget(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cli(home, "import", str(write_fixture(tmp_path / "chat.txt", "Sam", ROWS)), "--me", "Alex")
+    out = tmp_path / "sam.parquet"
+    assert cli(home, "export", "Sam", "--format", "parquet", "-o", str(out)) == 0
+    assert pl.read_parquet(out).height == 3
+    capsys.readouterr()
+    assert cli(home, "export", "Sam", "--format", "jsonl") == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [json.loads(x)["text"] for x in lines] == ["hello", "hi", "how are you?"]
+    assert cli(home, "forget", "Sam", "--yes") == 0
+    capsys.readouterr()
+    cli(home, "conversations", "--json")
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_bad_column_flag_is_a_usage_error(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_fixture(tmp_path / "chat.txt", "Sam", ROWS)
+    assert cli(home, "import", str(path), "--column", "nonsense") == 2
+    assert "KEY=VALUE" in capsys.readouterr().err
+
+
+def test_every_command_is_documented() -> None:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    assert {"import", "conversations", "export", "forget", "demo", "me", "formats"} <= set(
+        group.commands  # type: ignore[attr-defined]
+    )
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        assert command.help, f"`pushpull {name}` has no help text"
+        readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+        assert f"pushpull {name}" in readme, f"README does not mention `pushpull {name}`"
+
+
+def test_the_installed_command_runs(home: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pushpull", "--home", str(home), "formats"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "whatsapp" in done.stdout

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pushpull.errors import ParseError, ParticipantError, UnknownFormatError, UsageError
+from pushpull.store import (
+    Store,
+    export_conversation,
+    forget_conversation,
+    import_file,
+    list_conversations,
+    load_messages,
+    set_me,
+)
+from tests.conftest import write_fixture
+
+ROWS = [
+    ("2024-01-01T10:00:00", "Sam", "hello"),
+    ("2024-01-01T10:01:00", "Alex", "hi"),
+    ("2024-01-01T10:01:00", "Alex", "hi"),  # sent twice on purpose: both are kept
+    ("2024-01-02T09:00:00", "Sam", "how are you?"),
+]
+
+
+def table_counts(store: Store) -> dict[str, int]:
+    tables = ["conversations", "participants", "imports", "import_conversations", "messages"]
+    counts = {}
+    for t in tables:
+        row = store.con.execute(f"SELECT count(*) FROM {t}").fetchone()
+        assert row is not None
+        counts[t] = int(row[0])
+    return counts
+
+
+def test_import_keeps_every_message_and_records_the_import(store: Store, tmp_path: Path) -> None:
+    path = write_fixture(tmp_path / "a.txt", "Sam", ROWS)
+    result = import_file(store, path)
+    assert (result.source_format, result.n_read, result.n_added) == ("fixture-lines", 4, 4)
+    [summary] = list_conversations(store)
+    assert summary.name == "Sam"
+    assert {p.name: p.n_messages for p in summary.participants} == {"Alex": 2, "Sam": 2}
+    assert summary.source_files == ("a.txt",)
+    frame = load_messages(store, "Sam")
+    assert frame.get_column("text").to_list() == ["hello", "hi", "hi", "how are you?"]
+    assert frame.get_column("source_line").to_list() == [2, 3, 4, 5]
+
+
+def test_reimporting_the_same_file_adds_nothing(store: Store, tmp_path: Path) -> None:
+    path = write_fixture(tmp_path / "a.txt", "Sam", ROWS)
+    import_file(store, path)
+    before = table_counts(store)
+    again = import_file(store, path)
+    assert again.already_imported and again.n_added == 0 and again.n_read == 4
+    assert table_counts(store) == before
+
+
+def test_overlapping_newer_export_adds_only_new_messages(store: Store, tmp_path: Path) -> None:
+    import_file(store, write_fixture(tmp_path / "old.txt", "Sam", ROWS[:3]))
+    newer = [*ROWS, ("2024-01-03T08:00:00", "Alex", "hi")]
+    result = import_file(store, write_fixture(tmp_path / "new.txt", "Sam", newer))
+    assert (result.n_read, result.n_added) == (5, 2)
+    texts = load_messages(store, "Sam").get_column("text").to_list()
+    assert texts == ["hello", "hi", "hi", "how are you?", "hi"]
+
+
+def test_a_third_identical_message_in_a_newer_export_is_added(store: Store, tmp_path: Path) -> None:
+    import_file(store, write_fixture(tmp_path / "old.txt", "Sam", ROWS[:3]))
+    newer = [*ROWS[:3], ROWS[2]]
+    assert import_file(store, write_fixture(tmp_path / "new.txt", "Sam", newer)).n_added == 1
+
+
+def test_a_file_broken_midway_leaves_the_store_unchanged(store: Store, tmp_path: Path) -> None:
+    import_file(store, write_fixture(tmp_path / "a.txt", "Sam", ROWS))
+    before = table_counts(store)
+    broken = tmp_path / "broken.txt"
+    broken.write_text("#fixture chat=Other\n2024-02-01T10:00:00|Kim|one\n!boom\n", encoding="utf-8")
+    with pytest.raises(ParseError) as info:
+        import_file(store, broken)
+    assert "broken.txt, line 3" in str(info.value)
+    assert table_counts(store) == before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\x00\x01\x02\xff" * 100, b"just some notes\nnothing here\n"],
+    ids=["empty", "binary", "text"],
+)
+def test_unknown_input_is_refused_and_changes_nothing(
+    store: Store, tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "mystery.txt"
+    path.write_bytes(content)
+    before = table_counts(store)
+    with pytest.raises(UnknownFormatError) as info:
+        import_file(store, path)
+    assert "mystery.txt" in str(info.value)
+    assert table_counts(store) == before
+
+
+def test_me_must_be_a_participant(store: Store, tmp_path: Path) -> None:
+    path = write_fixture(tmp_path / "a.txt", "Sam", ROWS)
+    with pytest.raises(ParticipantError) as info:
+        import_file(store, path, me="Nobody")
+    assert "'Alex'" in info.value.hint and "'Sam'" in info.value.hint
+    assert table_counts(store)["messages"] == 0
+
+
+def test_me_from_flag_the_export_and_other_conversations(store: Store, tmp_path: Path) -> None:
+    first = import_file(store, write_fixture(tmp_path / "a.txt", "Sam", ROWS), me="Alex")
+    assert (first.conversations[0].me, first.conversations[0].me_from) == ("Alex", "--me")
+    rows = [("2024-03-01T10:00:00", "Kim", "yo"), ("2024-03-01T10:02:00", "Alex", "hey")]
+    second = import_file(store, write_fixture(tmp_path / "b.txt", "Kim", rows))
+    assert (second.conversations[0].me, second.conversations[0].me_from) == (
+        "Alex",
+        "other conversations",
+    )
+    flagged = [("2024-03-01T10:00:00", "Lee", "yo"), ("2024-03-01T10:02:00", "Jo (me)", "hey")]
+    third = import_file(store, write_fixture(tmp_path / "c.txt", "Lee", flagged))
+    assert third.conversations[0].me_from == "the export"
+
+
+def test_me_can_be_changed_later(store: Store, tmp_path: Path) -> None:
+    import_file(store, write_fixture(tmp_path / "a.txt", "Sam", ROWS), me="Alex")
+    set_me(store, "sam", "Sam")
+    [summary] = list_conversations(store)
+    assert summary.me == "Sam"
+    with pytest.raises(ParticipantError):
+        set_me(store, "Sam", "Zed")
+
+
+def test_as_names_the_conversation(store: Store, tmp_path: Path) -> None:
+    import_file(store, write_fixture(tmp_path / "a.txt", "Sam", ROWS), name="Sam (2024)")
+    assert [s.name for s in list_conversations(store)] == ["Sam (2024)"]
+
+
+def test_forget_removes_everything_and_allows_reimport(store: Store, tmp_path: Path) -> None:
+    path = write_fixture(tmp_path / "a.txt", "Sam", ROWS)
+    import_file(store, path)
+    assert forget_conversation(store, "Sam") == ("Sam", 4)
+    assert table_counts(store) == dict.fromkeys(
+        ["conversations", "participants", "imports", "import_conversations", "messages"], 0
+    )
+    assert import_file(store, path).n_added == 4
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_export_writes_every_message(store: Store, tmp_path: Path, fmt: str) -> None:
+    import_file(store, write_fixture(tmp_path / "a.txt", "Sam", ROWS))
+    out = tmp_path / f"out.{fmt}"
+    assert export_conversation(store, "Sam", fmt, out) == 4
+    reader = {"jsonl": pl.read_ndjson, "csv": pl.read_csv, "parquet": pl.read_parquet}[fmt]
+    frame = reader(out)
+    assert frame.get_column("text").to_list() == ["hello", "hi", "hi", "how are you?"]
+    assert frame.get_column("sender").to_list() == ["Sam", "Alex", "Alex", "Sam"]
+
+
+def test_export_refuses_an_unknown_format(store: Store, tmp_path: Path) -> None:
+    import_file(store, write_fixture(tmp_path / "a.txt", "Sam", ROWS))
+    with pytest.raises(UsageError):
+        export_conversation(store, "Sam", "xml", tmp_path / "x")
+
+
+def test_store_survives_reopening(tmp_path: Path) -> None:
+    with Store(tmp_path / "home") as s:
+        import_file(s, write_fixture(tmp_path / "a.txt", "Sam", ROWS))
+    with Store(tmp_path / "home") as s:
+        assert list_conversations(s)[0].n_messages == 4
