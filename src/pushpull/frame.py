@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
+import pyarrow as pa
 
 from pushpull.model import Kind, Message, ParseIssue
 
@@ -30,6 +31,21 @@ FRAME_SCHEMA: dict[str, pl.DataType] = {
     "record_id": pl.String(),
     "line": pl.Int64(),
     "chat": pl.String(),
+}
+
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "sent_at": pa.timestamp("us"),
+    "utc_offset_s": pa.int32(),
+    "sender": pa.string(),
+    "text": pa.string(),
+    "kind": pa.string(),
+    "from_me": pa.bool_(),
+    "attachments": pa.list_(pa.string()),
+    "reply_to": pa.string(),
+    "record_id": pa.string(),
+    "line": pa.int64(),
+    "chat": pa.string(),
 }
 
 
@@ -69,13 +85,18 @@ def messages_to_frame(items: Iterable[Message | ParseIssue]) -> MessageFrame:
         text(item.text)
         kind(item.kind.value)
         from_me(item.from_me)
-        attachments(list(item.attachments))
+        attachments(item.attachments)
         reply_to(item.reply_to)
         record_id(item.record_id)
         line(item.line)
         chat(item.chat)
-    frame = pl.DataFrame(columns, schema=FRAME_SCHEMA)
-    return MessageFrame(frame, issues)
+    # pyarrow builds columns from Python objects several times faster than Polars does.
+    table = pa.table(
+        {name: pa.array(values, type=_ARROW_TYPES[name]) for name, values in columns.items()}
+    )
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return MessageFrame(frame.cast(pl.Schema(FRAME_SCHEMA)), issues)
 
 
 def frame_to_messages(frame: pl.DataFrame) -> Iterator[Message]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from datetime import timedelta
 
@@ -69,7 +70,7 @@ def test_hot_cold_partner_alternates_warm_and_distant(n_cycles: int) -> None:
     phases = chat.truth.phases
     assert chat.truth.n_cycles == n_cycles
     assert [p.state for p in phases] == ["warm", "distant"] * n_cycles + ["warm"]
-    assert all(b.start == a.end + timedelta(days=1) for a, b in zip(phases, phases[1:]))
+    assert all(b.start == a.end + timedelta(days=1) for a, b in itertools.pairwise(phases))
 
     # The partner really does write much more in warm phases than in distant ones.
     def per_day(state: str) -> float:

@@ -267,7 +267,7 @@ def _insert_import(
 
 
 # Occurrence numbers identical messages within this file; the anti-join keeps only messages the
-# conversation does not hold yet; seq continues each conversation's arrival order.
+# conversation does not hold yet; seq continues the store's arrival order (gaps are harmless).
 _INSERT_NEW = """
 INSERT INTO messages
 WITH numbered AS (
@@ -276,22 +276,16 @@ WITH numbered AS (
             PARTITION BY conversation_id, sent_at, sender, text ORDER BY pos) - 1)::INTEGER
             AS occurrence
     FROM staged
-),
-fresh AS (
-    SELECT n.* FROM numbered n
-    ANTI JOIN messages m
-        ON m.conversation_id = n.conversation_id AND m.sent_at = n.sent_at
-        AND m.sender = n.sender AND m.text = n.text AND m.occurrence = n.occurrence
-),
-last_seq AS (
-    SELECT conversation_id, max(seq) AS max_seq FROM messages GROUP BY conversation_id
 )
 SELECT
-    f.conversation_id,
-    coalesce(l.max_seq, 0) + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.pos),
-    f.sent_at, f.utc_offset_s, f.sender, f.text, f.kind, f.attachments, f.reply_to,
-    f.record_id, f.occurrence, $format, $file, f.line, $import_id
-FROM fresh f LEFT JOIN last_seq l USING (conversation_id)
+    n.conversation_id, $base_seq + n.pos + 1, n.sent_at, n.utc_offset_s, n.sender, n.text,
+    n.kind, n.attachments, n.reply_to, n.record_id, n.occurrence, $format, $file, n.line,
+    $import_id
+FROM numbered n
+ANTI JOIN messages m
+    ON m.conversation_id = n.conversation_id AND m.sent_at = n.sent_at
+    AND m.sender = n.sender AND m.text = n.text AND m.occurrence = n.occurrence
+ORDER BY n.pos
 """
 
 
@@ -303,11 +297,18 @@ def _insert_messages(
     source_file: str,
 ) -> dict[int, int]:
     """Insert the staged rows the store lacks; return how many were added per conversation."""
+    row = con.execute("SELECT coalesce(max(seq), 0) FROM messages").fetchone()
+    base_seq = int(row[0]) if row else 0
     con.register("staged", staged.to_arrow())
     try:
         con.execute(
             _INSERT_NEW,
-            {"format": source_format, "file": source_file, "import_id": import_id},
+            {
+                "base_seq": base_seq,
+                "format": source_format,
+                "file": source_file,
+                "import_id": import_id,
+            },
         )
     finally:
         con.unregister("staged")

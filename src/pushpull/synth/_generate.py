@@ -251,7 +251,9 @@ def generate(
                 return msg(url, kind=Kind.LOCATION)
         return msg(pick_text(speaker, day, pursuit))
 
-    per_bout = 6.0
+    # Heavy texters (hundreds of messages a day) hold longer, faster conversations.
+    pace = max(1.0, messages_per_day / 120)
+    per_bout = 6.0 * pace
     for day in range(days):
         the_day = start + timedelta(days=day)
         weekend = the_day.weekday() >= 5
@@ -268,7 +270,7 @@ def generate(
             )
             if at.date() != the_day:
                 break
-            cursor = _bout(at, day, me, partner, eng, rng, make, add, pursuer_name, rhythm)
+            cursor = _bout(at, day, me, partner, eng, rng, make, add, pursuer_name, pace)
         if day in plant_days:
             at = max(
                 cursor,
@@ -360,7 +362,7 @@ def _bout(
     make: Callable[[datetime, str, int, bool], Message],
     add: Callable[[Message], None],
     pursuer: str | None,
-    rhythm: Rhythm,
+    pace: float,
 ) -> datetime:
     """Write one bout starting at ``at``; return when it ended."""
     e_me, e_partner = eng[me][day], eng[partner][day]
@@ -368,15 +370,15 @@ def _bout(
     weight_partner = e_partner * (1.8 if pursuer == partner else 1.0)
     speaker = me if rng.random() < weight_me / (weight_me + weight_partner) else partner
     other = partner if speaker == me else me
-    n_turns = 1 + int(rng.expovariate(1 / (1 + 7 * min(e_me, e_partner))))
+    n_turns = 1 + int(rng.expovariate(1 / ((1 + 7 * min(e_me, e_partner)) * pace)))
     for turn in range(n_turns):
         burst = 1 + int(rng.expovariate(1 / 0.9))
         for _ in range(burst):
             add(make(at, speaker, day, False))
-            at += timedelta(seconds=rng.randrange(4, 40))
+            at += timedelta(seconds=rng.randrange(4, 40) // round(pace) + 1)
         if turn == n_turns - 1:
             break
-        if rng.random() > 0.25 + 0.75 * eng[other][day]:
+        if rng.random() < (0.75 - 0.75 * eng[other][day]) / pace:
             # No answer: a pursuer follows up, sometimes into a barrage.
             if speaker == pursuer or (pursuer is None and rng.random() < 0.3):
                 follow_ups = 1 + (int(rng.expovariate(1 / 3)) if speaker == pursuer else 0)
@@ -386,6 +388,6 @@ def _bout(
                         break
                     add(make(at, speaker, day, True))
             break
-        at += timedelta(seconds=round(_reply_delay_s(rng, eng[other][day])))
+        at += timedelta(seconds=round(_reply_delay_s(rng, eng[other][day]) / pace))
         speaker, other = other, speaker
     return at + timedelta(minutes=1)

@@ -1,0 +1,152 @@
+"""Import benchmark: pushpull vs whatstk and chat-miner on one synthetic WhatsApp export.
+
+    make bench                                   # 1,000,000 messages (about 5 years)
+    .venv/bin/python bench/bench_import.py --messages 100000
+
+Each tool runs in its own fresh Python process (so peak memory is its own), on the same file, in
+the same run. pushpull's figure is the whole import into a new store (detect, parse, write,
+commit); the peers' figure is parsing into their DataFrame. Targets (issue 2): pushpull at least
+5x faster than the faster peer, lower peak memory than both, under 15 s; re-import under 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CACHE = Path(__file__).parent / ".cache"
+VARIANT = "android-24h-dmy"
+#: The header format of that variant, in whatstk's notation.
+WHATSTK_HFORMAT = "%d/%m/%Y, %H:%M - %name:"
+
+
+def make_export(n_messages: int) -> Path:
+    """A WhatsApp Android export of about ``n_messages`` messages (cached between runs)."""
+    from pushpull.synth import generate, render, write
+
+    folder = CACHE / f"whatsapp-{VARIANT}-{n_messages}"
+    done = folder / "done.json"
+    if done.exists():
+        return folder / json.loads(done.read_text())["main"]
+    days = max(30, round(1825 * n_messages / 1_000_000))
+    per_day = n_messages / days * 0.98
+    chat = generate("hot_cold", seed=2026, days=days, messages_per_day=per_day, n_cycles=12)
+    export = render(chat, "whatsapp", VARIANT)
+    shutil.rmtree(folder, ignore_errors=True)
+    path = write(export, folder)
+    done.write_text(json.dumps({"main": export.main, "messages": len(export.expected)}))
+    return path
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(tool: str, path: Path, home: Path) -> dict[str, float]:
+    """Run one tool once in this process; return its figures."""
+    started = time.perf_counter()
+    if tool == "pushpull":
+        from pushpull.store import Store, import_file
+
+        with Store(home) as store:
+            result = import_file(store, path)
+        n = result.n_read
+    elif tool == "whatstk":
+        from whatstk import WhatsAppChat
+
+        n = len(WhatsAppChat.from_source(filepath=str(path), hformat=WHATSTK_HFORMAT).df)
+    elif tool == "chat-miner":
+        from chatminer.chatparsers import WhatsAppParser
+
+        parser = WhatsAppParser(str(path))
+        parser.parse_file()
+        n = len(parser.parsed_messages.get_df())
+    else:
+        raise SystemExit(f"unknown tool {tool}")
+    return {"seconds": time.perf_counter() - started, "peak_mib": peak_mib(), "messages": n}
+
+
+def measure(tool: str, path: Path, home: Path) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", tool, str(path), str(home)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{tool} failed:\n{done.stderr[-3000:]}")
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--skip-peers", action="store_true", help="measure pushpull only")
+    parser.add_argument(
+        "--child", nargs=3, metavar=("TOOL", "FILE", "HOME"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.child:
+        tool, path, home = args.child
+        print(json.dumps(child(tool, Path(path), Path(home))))
+        return 0
+
+    path = make_export(args.messages)
+    size_mb = path.stat().st_size / 1e6
+    print(f"File: {path.name}, {size_mb:.1f} MB ({args.messages:,} messages requested)")
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        ours = measure("pushpull", path, home)
+        again = measure("pushpull", path, home)
+    peers = (
+        {}
+        if args.skip_peers
+        else {
+            name: measure(name, path, Path(tempfile.gettempdir()))
+            for name in ("whatstk", "chat-miner")
+        }
+    )
+
+    print(f"\n{'tool':<22}{'messages':>12}{'seconds':>10}{'peak MiB':>10}")
+    rows = [("pushpull import", ours), ("pushpull re-import", again)]
+    rows += [(f"{name} parse", figures) for name, figures in peers.items()]
+    for label, f in rows:
+        print(f"{label:<22}{int(f['messages']):>12,}{f['seconds']:>10.2f}{f['peak_mib']:>10.0f}")
+
+    checks = [
+        (f"import under 15 s ({ours['seconds']:.2f} s)", ours["seconds"] < 15),
+        (f"re-import under 2 s ({again['seconds']:.2f} s)", again["seconds"] < 2),
+    ]
+    if peers:
+        fastest = min(peers, key=lambda name: peers[name]["seconds"])
+        speedup = peers[fastest]["seconds"] / ours["seconds"]
+        print(f"\nSpeed-up over the faster peer ({fastest}): {speedup:.1f}x")
+        for name, f in peers.items():
+            print(
+                f"  vs {name}: {f['seconds'] / ours['seconds']:.1f}x faster; "
+                f"{name} peaks at {f['peak_mib'] / ours['peak_mib']:.2f}x our memory"
+            )
+        checks.append((f"at least 5x faster than {fastest} ({speedup:.1f}x)", speedup >= 5))
+        lowest = min(f["peak_mib"] for f in peers.values())
+        checks.append(
+            (
+                f"lower peak memory than both ({ours['peak_mib']:.0f} < {lowest:.0f} MiB)",
+                ours["peak_mib"] < lowest,
+            )
+        )
+    print()
+    for text, ok in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {text}")
+    return 0 if all(ok for _, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
