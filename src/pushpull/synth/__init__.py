@@ -14,6 +14,9 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+# Import the renderers' package before ``render`` is defined below: importing a subpackage binds
+# its name on the parent, which would otherwise replace the ``render`` function.
+import pushpull.synth.render as _renderers  # noqa: F401
 from pushpull.synth._chat import GroundTruth, Phase, Rendered, SynthChat
 from pushpull.synth._generate import ENCRYPTION_NOTICE, SCENARIOS, Rhythm, generate
 
