@@ -1,9 +1,8 @@
 """The iMessage importer: hand-written chat.db files, round trips, and damaged databases.
 
 The golden databases are built at run time from the SQL in ``tests/data/imessage/`` (no binary
-fixtures). The renderer module is imported inside the tests, not at the top: importing
-``pushpull.synth.render.<fmt>`` replaces the name ``pushpull.synth.render`` (a function) with
-the subpackage for every module imported afterwards.
+fixtures): the SQL calls ``archive(text)`` (the renderer's NSArchiver writer, checked against a
+blob from a real Mac below) and ``ns('YYYY-MM-DD HH:MM:SS')`` (UTC to Apple nanoseconds).
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ import contextlib
 import dataclasses
 import json
 import sqlite3
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -27,6 +25,8 @@ from pushpull.registry import ExportFile
 from pushpull.sources import get_source
 from pushpull.sources.imessage import decode_attributed_body
 from pushpull.synth import SCENARIOS, generate, variants
+from pushpull.synth.render import imessage as renderer
+from pushpull.synth.render.imessage import archive_text
 from pushpull.testing import check_round_trip, read_export, tally
 
 DATA = Path(__file__).parent.parent / "data" / "imessage"
@@ -44,12 +44,6 @@ REAL_BLOB = bytes.fromhex(
 )
 
 
-def _archive() -> Callable[[str], bytes]:
-    from pushpull.synth.render.imessage import archive_text
-
-    return archive_text
-
-
 def _ns(stamp: str) -> int:
     moment = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S")
     return (calendar.timegm(moment.timetuple()) - 978307200) * 1_000_000_000
@@ -60,7 +54,7 @@ def build(sql_file: str, folder: Path, name: str = "chat.db") -> Path:
     path = folder / name
     conn = sqlite3.connect(path)
     try:
-        conn.create_function("archive", 1, _archive(), deterministic=True)
+        conn.create_function("archive", 1, archive_text, deterministic=True)
         conn.create_function("ns", 1, _ns, deterministic=True)
         conn.executescript((DATA / sql_file).read_text("utf-8"))
         conn.commit()
@@ -204,14 +198,14 @@ def test_a_wal_file_beside_the_database_is_reported(tmp_path: Path) -> None:
 
 
 def test_archive_is_what_a_mac_writes() -> None:
-    assert _archive()("Fesker") == REAL_BLOB
+    assert archive_text("Fesker") == REAL_BLOB
     assert decode_attributed_body(REAL_BLOB) == ("Fesker", "")
 
 
 @pytest.mark.parametrize("size", [0, 1, 127, 128, 255, 32767, 32768, 70000])
 def test_archive_lengths(size: int) -> None:
     text = ("é" * size)[:size]
-    assert decode_attributed_body(_archive()(text)) == (text, "")
+    assert decode_attributed_body(archive_text(text)) == (text, "")
 
 
 def test_mutable_string_archive_is_read() -> None:
@@ -249,7 +243,7 @@ def test_decoding_never_raises(blob: bytes) -> None:
 
 @given(text=st.text())
 def test_archive_round_trips_any_text(text: str) -> None:
-    assert decode_attributed_body(_archive()(text)) == (text, "")
+    assert decode_attributed_body(archive_text(text)) == (text, "")
 
 
 # --- round trips ---------------------------------------------------------------------------------
@@ -258,13 +252,7 @@ def test_archive_round_trips_any_text(text: str) -> None:
 def test_variants_are_the_renderers() -> None:
     assert variants("imessage") == VARIANTS
     with pytest.raises(ValueError, match="unknown iMessage variant"):
-        _render_module().render(generate("stable", seed=1, days=2), "mojave")
-
-
-def _render_module():  # type: ignore[no-untyped-def]
-    from pushpull.synth.render import imessage
-
-    return imessage
+        renderer.render(generate("stable", seed=1, days=2), "mojave")
 
 
 @given(
@@ -317,13 +305,12 @@ def test_round_trip_any_text(tmp_path: Path, texts: list[str], seed: int, varian
 # --- damage and other formats -----------------------------------------------------------------
 
 
-def _rendered(tmp_path: Path, variant: str = "ventura") -> bytes:
-    module = _render_module()
-    return bytes(module.render(generate("stable", seed=3, days=20), variant).files["chat.db"])
+def _rendered(variant: str = "ventura") -> bytes:
+    return renderer.render(generate("stable", seed=3, days=20), variant).files["chat.db"]
 
 
 def test_truncated_database(tmp_path: Path) -> None:
-    data = _rendered(tmp_path)
+    data = _rendered()
     path = tmp_path / "chat.db"
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(ParseError, match="cut short"):
@@ -435,9 +422,8 @@ _RENDER_CACHE: list[bytes] = []
 
 def _cached_render() -> bytes:
     if not _RENDER_CACHE:
-        module = _render_module()
         chat = generate("stable", seed=11, days=15)
-        _RENDER_CACHE.append(bytes(module.render(chat, "ventura").files["chat.db"]))
+        _RENDER_CACHE.append(renderer.render(chat, "ventura").files["chat.db"])
     return _RENDER_CACHE[0]
 
 

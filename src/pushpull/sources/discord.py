@@ -65,6 +65,7 @@ _NOTICES = {
     "GuildMemberJoin": "Joined the server.",
     "ThreadCreated": "Started a thread.",
 }
+_NOTICE_VERBS = frozenset({"Added", "Removed", "Left", "Changed", "Pinned", "Joined", "Started"})
 _CONVERSATION = frozenset({"Default", "Reply"})
 
 
@@ -212,7 +213,11 @@ def _convert(record: dict[str, object], chat: str, line: int) -> Iterator[Messag
     elif kind_name in _NOTICES:
         kind = Kind.SYSTEM
         sender = ""
-        notice = content or _NOTICES[kind_name]
+        fallback = _NOTICES[kind_name]
+        if not content or content.split(" ", 1)[0] in _NOTICE_VERBS:
+            notice = content or fallback
+        else:  # older exports kept Discord's raw content, e.g. the new channel name
+            notice = f"{fallback[:-1]}: {content}"
         text = f"{author} {notice[:1].lower()}{notice[1:]}" if author else notice
     elif isinstance(poll, dict):
         kind = Kind.POLL
@@ -400,18 +405,17 @@ class _JsonStream:
         self._skip_ws()
         if self._pos >= len(self._buf):
             raise self.error("the file ends early (it is cut off).", _EXPECTED)
-        previous: tuple[str, int] | None = None
         while True:
             # ``self._pos`` stays at the value's start; a refill may move the buffer under it.
             try:
                 value, end = self._decode(self._buf, self._pos)
             except json.JSONDecodeError as exc:
-                failure = (exc.msg, exc.pos - self._pos)
-                stuck = failure == previous and not exc.msg.startswith("Unterminated string")
+                # An error well before the end of what is buffered cannot be cured by more
+                # text, except a string that has not ended yet.
+                settled = exc.pos + 32 < len(self._buf) and not exc.msg.startswith("Unterminated")
                 too_big = len(self._buf) - self._pos > _MAX_VALUE_CHARS
-                if self._eof or stuck or too_big:
+                if self._eof or settled or too_big:
                     raise self._damage(exc) from None
-                previous = failure
             else:
                 # A number at the very end of the buffer may go on in the next chunk.
                 complete = not isinstance(value, int | float) or end < len(self._buf)

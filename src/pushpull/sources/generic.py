@@ -338,6 +338,8 @@ def _read_csv(file: ExportFile) -> Iterator[Message | ParseIssue]:
                 continue
             if not row or not any(cell.strip() for cell in row):
                 continue
+            if len(row) > n_fields and not any(cell.strip() for cell in row[n_fields:]):
+                del row[n_fields:]  # empty cells after the last column (a trailing separator)
             if len(row) != n_fields:
                 joined = len(row) > n_fields and i_text == n_fields - 1
                 yield ParseIssue(
@@ -543,7 +545,7 @@ class _RowReader:
                             line=line,
                             reason=f"unknown message kind {kind_cell.strip()!r}",
                             raw=kind_cell[:200],
-                            action="read rows of this kind as text",
+                            action="read rows of this kind as text (media with attachments)",
                         )
                     )
                 self.unknown_kinds.add(key)

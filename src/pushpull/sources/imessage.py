@@ -185,6 +185,17 @@ def _apple_time(value: object) -> datetime:
     return APPLE_EPOCH + timedelta(seconds=value)
 
 
+def _is_maps_link(text: str) -> bool:
+    """True when a message is nothing but a link to a place on a map (a shared location)."""
+    return text[:4].lower() == "http" and _MAPS_URL.fullmatch(text) is not None
+
+
+def _target(value: object) -> str | None:
+    """A tapback's target GUID without its part prefix ("p:0/", "bp:")."""
+    target = _as_str(value)
+    return _TARGET_PREFIX.sub("", target) if target else None
+
+
 def _digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())
 
@@ -327,13 +338,13 @@ class IMessageSource:
             )
         try:
             conn = _connect(file.path)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeError) as exc:  # a damaged schema: undecodable errors
             raise ParseError(
                 f"SQLite cannot open it ({exc}).", path=file.path, expected=_EXPECTED
             ) from exc
         try:
             yield from _Reader(conn, file).messages()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeError) as exc:  # a damaged schema: undecodable errors
             raise ParseError(
                 f"the database is damaged ({exc}).", path=file.path, expected=_EXPECTED
             ) from exc
@@ -423,7 +434,7 @@ class _Reader:
                 hint="Handles in this database: "
                 + (", ".join(known[:20]) or "none")
                 + (" ..." if len(known) > 20 else "")
-                + ". Give one of them, or a group's name, as the chat option.",
+                + ". Give --chat one of them (any phone format) or a group's name.",
             )
         return chosen
 
@@ -465,7 +476,7 @@ class _Reader:
             where = f"WHERE chat_id IN ({', '.join(str(int(c)) for c in selected)})"
             join = "JOIN"
         return (
-            f"SELECT m.ROWID, {wanted}, j.chat_id FROM message AS m {join} "
+            f"SELECT m.ROWID, {wanted}, j.chat_id FROM message AS m NOT INDEXED {join} "
             f"(SELECT message_id, MIN(chat_id) AS chat_id FROM chat_message_join {where} "
             "GROUP BY message_id) AS j ON j.message_id = m.ROWID "
             f"ORDER BY CASE WHEN abs(m.date) > {NANOSECOND_DATES} THEN m.date "
@@ -477,30 +488,43 @@ class _Reader:
         attachments = self._attachments()
         (top,) = self.conn.execute("SELECT MAX(ROWID) FROM message").fetchone()
         n_rows = max(1, _as_int(top))
-        reported = 0
+        size, reported = self.file.size, 0
+        issues: list[ParseIssue] = []
+        convert = self._message
         cursor = self.conn.execute(self._query(selected))
         for n, row in enumerate(cursor, start=1):
-            rowid = _as_int(row[0])
             try:
-                yield from self._message(row, attachments.get(rowid, ()))
+                message: Message | None = convert(row, attachments, issues)
             except (TypeError, ValueError, OverflowError) as exc:
-                yield ParseIssue(
-                    line=rowid,
-                    reason=f"message {rowid} cannot be read: {exc}",
-                    raw=repr(row[1:6])[:200],
-                    action="skipped",
+                message = None
+                issues.append(
+                    ParseIssue(
+                        line=_as_int(row[0]),
+                        reason=f"message {row[0]} cannot be read: {exc}",
+                        raw=repr(row[1:6])[:200],
+                        action="skipped",
+                    )
                 )
-            if n % PROGRESS_EVERY == 0:
-                done = min(self.file.size, self.file.size * n // n_rows)
+            if issues:
+                yield from issues
+                issues.clear()
+            if message is not None:
+                yield message
+            if not n % PROGRESS_EVERY:
+                done = min(size, size * n // n_rows)
                 if done > reported:
                     self.file.on_bytes(done - reported)
                     reported = done
-        if self.file.size > reported:
-            self.file.on_bytes(self.file.size - reported)
+        if size > reported:
+            self.file.on_bytes(size - reported)
 
     def _message(
-        self, row: Sequence[object], attachments: Sequence[_Attachment]
-    ) -> Iterator[Message | ParseIssue]:
+        self,
+        row: Sequence[object],
+        attachments_of: Mapping[int, Sequence[_Attachment]],
+        issues: list[ParseIssue],
+    ) -> Message:
+        """One message row as a Message; problems that do not stop it go to ``issues``."""
         (
             rowid_value,
             guid,
@@ -524,12 +548,15 @@ class _Reader:
             balloon,
             chat_id,
         ) = row
-        rowid = _as_int(rowid_value)
-        sent_at = _apple_time(date)
-        from_me = _as_int(is_from_me) != 0
-        chat = self.chats.get(_as_int(chat_id)) if chat_id is not None else None
-        chat_title = chat.title if chat else ""
-        handle = self.handles.get(_as_int(handle_id))
+        rowid = rowid_value if type(rowid_value) is int else _as_int(rowid_value)
+        if type(date) is int and date > NANOSECOND_DATES:
+            sent_at = APPLE_EPOCH + timedelta(microseconds=date // 1000)
+        else:
+            sent_at = _apple_time(date)
+        from_me = (is_from_me if type(is_from_me) is int else _as_int(is_from_me)) != 0
+        chat = self.chats.get(chat_id if type(chat_id) is int else _as_int(chat_id))
+        handle = self.handles.get(handle_id if type(handle_id) is int else _as_int(handle_id))
+        sender: str
         if from_me:
             sender = ME
         elif handle:
@@ -538,50 +565,44 @@ class _Reader:
             sender = chat.identifier
         else:
             sender = "Unknown"
-        record_id = _as_str(guid) or str(rowid)
+        mine: bool | None = from_me
+        files: tuple[str, ...] = ()
+        reply_to: str | None = None
+        body: str | None = None
 
-        def build(
-            kind: Kind,
-            body: str,
-            *,
-            who: str = sender,
-            mine: bool | None = from_me,
-            files: tuple[str, ...] = (),
-            reply_to: str | None = None,
-        ) -> Message:
-            return Message(
-                sent_at=sent_at,
-                sender=who,
-                text=body,
-                kind=kind,
-                utc_offset_s=0,
-                from_me=mine,
-                attachments=files,
-                reply_to=reply_to,
-                record_id=record_id,
-                line=rowid,
-                chat=chat_title,
-            )
-
-        event = _as_int(item_type)
-        if event != 0:
-            actor = ME if from_me else (handle or "Someone")
-            notice = self._event_text(
+        event = item_type if type(item_type) is int else _as_int(item_type)
+        associated = associated_type if type(associated_type) is int else _as_int(associated_type)
+        if (
+            # The common case, a plain text message, without the general path's calls.
+            event == 0
+            and associated == 0
+            and not date_edited
+            and not date_retracted
+            and not has_attachments
+            and balloon is None
+            and rowid not in attachments_of
+        ):
+            if type(text) is str:
+                body = text
+            elif text is None and type(attributed_body) is bytes:
+                decoded, problem = decode_attributed_body(attributed_body)
+                if not problem:
+                    body = decoded
+        if body is not None and not _is_maps_link(body):
+            kind = Kind.TEXT
+            reply_to = thread_guid if type(thread_guid) is str else _as_str(thread_guid)
+        elif event != 0:
+            kind = Kind.SYSTEM
+            body = self._event_text(
                 event,
-                actor,
+                ME if from_me else (handle or "Someone"),
                 _as_int(group_action_type),
                 _as_str(group_title),
                 self.handles.get(_as_int(other_handle), "someone"),
                 _as_int(share_status),
             )
-            yield build(Kind.SYSTEM, notice, who="", mine=None)
-            return
-
-        associated = _as_int(associated_type)
-        target = _as_str(target_guid)
-        target = _TARGET_PREFIX.sub("", target) if target else None
-        names = tuple(a.name for a in attachments)
-        if 2000 <= associated <= 2007 or 3000 <= associated <= 3007:
+            sender, mine = "", None
+        elif 2000 <= associated <= 2007 or 3000 <= associated <= 3007:
             base = associated - 1000 if associated >= 3000 else associated
             if base == EMOJI_TAPBACK:
                 emoji = _as_str(associated_emoji) or "(emoji)"
@@ -589,55 +610,94 @@ class _Reader:
                 emoji = "sticker"
             else:
                 emoji = TAPBACKS[base]
-            sign = "-" if associated >= 3000 else ""
-            yield build(Kind.REACTION, sign + emoji, files=names, reply_to=target)
-            return
+            kind = Kind.REACTION
+            body = "-" + emoji if associated >= 3000 else emoji
+            files = tuple(a.name for a in attachments_of.get(rowid, ()))
+            reply_to = _target(target_guid)
+        else:
+            kind, body, files, reply_to = self._content(
+                rowid,
+                text,
+                attributed_body,
+                attachments_of.get(rowid, ()),
+                associated,
+                target_guid,
+                thread_guid,
+                _as_int(date_edited),
+                _as_int(date_retracted),
+                _as_int(has_attachments),
+                _as_str(balloon),
+                issues,
+            )
+        return Message(
+            sent_at=sent_at,
+            sender=sender,
+            text=body,
+            kind=kind,
+            utc_offset_s=0,
+            from_me=mine,
+            attachments=files,
+            reply_to=reply_to,
+            record_id=(guid if type(guid) is str else _as_str(guid)) or str(rowid),
+            line=rowid,
+            chat=chat.title if chat else "",
+        )
 
-        reply_to = target if associated == STICKER_ON_MESSAGE else _as_str(thread_guid)
-        body_text = _as_str(text)
-        if body_text is None and attributed_body is not None:
+    @staticmethod
+    def _content(
+        rowid: int,
+        text: object,
+        attributed_body: object,
+        attachments: Sequence[_Attachment],
+        associated: int,
+        target_guid: object,
+        thread_guid: object,
+        date_edited: int,
+        date_retracted: int,
+        has_attachments: int,
+        bundle: str | None,
+        issues: list[ParseIssue],
+    ) -> tuple[Kind, str, tuple[str, ...], str | None]:
+        """Kind, text, attachment names and reply target of an ordinary (non-event) message."""
+        reply_to = _target(target_guid) if associated == STICKER_ON_MESSAGE else None
+        if reply_to is None:
+            reply_to = _as_str(thread_guid)
+        body = text if type(text) is str else _as_str(text)
+        if body is None and attributed_body is not None:
             if isinstance(attributed_body, bytes):
-                body_text, problem = decode_attributed_body(attributed_body)
+                body, problem = decode_attributed_body(attributed_body)
+                raw = attributed_body[:80].hex()
             else:
-                body_text, problem = "", "attributedBody is not a blob"
+                body, problem, raw = "", "attributedBody is not a blob", repr(attributed_body)
             if problem:
-                yield ParseIssue(
-                    line=rowid,
-                    reason=f"message {rowid}: {problem}",
-                    raw=bytes(attributed_body[:80]).hex()
-                    if isinstance(attributed_body, bytes)
-                    else repr(attributed_body)[:80],
-                    action="kept the message with the text that could be read",
+                issues.append(
+                    ParseIssue(
+                        line=rowid,
+                        reason=f"message {rowid}: {problem}",
+                        raw=raw[:160],
+                        action="kept the message with the text that could be read",
+                    )
                 )
-        body = body_text or ""
-
-        if _as_int(date_retracted) > 0:
-            yield build(Kind.DELETED, "", reply_to=reply_to)
-            return
+        body = body or ""
+        names = tuple(a.name for a in attachments)
+        if date_retracted > 0:
+            return Kind.DELETED, "", (), reply_to
         if associated == STICKER_ON_MESSAGE or any(a.is_sticker for a in attachments):
-            yield build(Kind.STICKER, body.replace(OBJECT_MARK, ""), files=names, reply_to=reply_to)
-            return
-        if attachments or _as_int(has_attachments):
-            caption = body.replace(OBJECT_MARK, "")
+            return Kind.STICKER, body.replace(OBJECT_MARK, ""), names, reply_to
+        if attachments or has_attachments:
             kind = Kind.LOCATION if any(a.is_location for a in attachments) else Kind.MEDIA
-            yield build(kind, caption, files=names, reply_to=reply_to)
-            return
-        if _as_int(date_edited) > 0 and not body:
+            return kind, body.replace(OBJECT_MARK, ""), names, reply_to
+        if date_edited > 0 and not body:
             # Unsent before date_retracted existed: edited away to nothing.
-            yield build(Kind.DELETED, "", reply_to=reply_to)
-            return
-        bundle = _as_str(balloon) or ""
+            return Kind.DELETED, "", (), reply_to
         if bundle and bundle != URL_BALLOON:
             content = body.replace(APP_MARK, "").replace(OBJECT_MARK, "")
             app = bundle.rsplit(":", 1)[-1]
             label = APP_NAMES.get(app, f"iMessage app: {app}")
-            yield build(Kind.MEDIA, content or f"({label})", reply_to=reply_to)
-            return
-        if _MAPS_URL.fullmatch(body):
-            yield build(Kind.LOCATION, body, reply_to=reply_to)
-            return
-        kind = Kind.EDITED if _as_int(date_edited) > 0 else Kind.TEXT
-        yield build(kind, body, reply_to=reply_to)
+            return Kind.MEDIA, content or f"({label})", (), reply_to
+        if _is_maps_link(body):
+            return Kind.LOCATION, body, (), reply_to
+        return (Kind.EDITED if date_edited > 0 else Kind.TEXT), body, (), reply_to
 
     @staticmethod
     def _event_text(

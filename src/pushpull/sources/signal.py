@@ -53,10 +53,12 @@ else TEXT. Each reaction becomes its own REACTION message right after its target
 target's time (the export has no reaction times). The export has no message ids, so ``record_id``
 and ``reply_to`` stay empty; times carry no UTC offset.
 
-Damage: an undecodable byte, or a JSON line that is cut off or not a message object, raises
-``ParseError`` naming the line. In Markdown, a header-like line whose date is impossible is kept
-as text of the message before it, and text before the first message is skipped, each with a
-``ParseIssue``; a file that stops in the middle of a message gives a ``ParseIssue`` too.
+Damage: an undecodable byte, or a JSON line that is cut off, not a message object or without a
+readable date, raises ``ParseError`` naming the line. In Markdown, a header-like line whose date
+is impossible is kept as text of the message before it, and text before the first message is
+skipped, each with a ``ParseIssue``; a file that stops in the middle of a line gives a
+``ParseIssue`` too; a file with no message line at all (or 50 lines of text before the first)
+raises ``ParseError``: it is not a chat.md.
 """
 
 from __future__ import annotations
@@ -188,6 +190,9 @@ def _sniff_markdown(file: ExportFile, text: str) -> Sniff:
             ended += 1
     if judged == 0:
         return Sniff(0.3, "one signal-export-like line, too little to be sure")
+    if judged >= 2 and min(separated, ended) >= 0.75 * judged:
+        # WhatsApp's ISO-dated exports share the header; no other app adds these two marks.
+        return Sniff(1.0, "dated lines, each message ending in two spaces and a blank line")
     confidence = 0.3 + 0.35 * separated / judged + 0.3 * ended / judged
     if file.name == _MD_FILE and confidence > 0.3:
         confidence += 0.05
@@ -198,16 +203,13 @@ def _sniff_markdown(file: ExportFile, text: str) -> Sniff:
 # --- Markdown ----------------------------------------------------------------------------------
 
 
-def _decode(raw: bytes, file: ExportFile, number: int) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ParseError(
-            f"byte {exc.start + 1} of this line is not valid UTF-8 text.",
-            path=file.path,
-            line=number,
-            expected="a signal-export file encoded as UTF-8",
-        ) from exc
+def _undecodable(file: ExportFile, number: int, exc: UnicodeDecodeError) -> ParseError:
+    return ParseError(
+        f"byte {exc.start + 1} of this line is not valid UTF-8 text.",
+        path=file.path,
+        line=number,
+        expected="a signal-export file encoded as UTF-8",
+    )
 
 
 def _read_markdown(file: ExportFile, chat: str) -> Iterator[Message | ParseIssue]:
@@ -220,7 +222,10 @@ def _read_markdown(file: ExportFile, chat: str) -> Iterator[Message | ParseIssue
     n_before = 0
     with file.open() as stream:
         for number, raw in enumerate(stream, start=1):
-            line = _decode(raw, file, number)
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise _undecodable(file, number, exc) from exc
             ended_with_newline = line.endswith("\n")
             if ended_with_newline:
                 line = line[:-1]
@@ -241,7 +246,10 @@ def _read_markdown(file: ExportFile, chat: str) -> Iterator[Message | ParseIssue
                     )
                 else:
                     if stamp is not None:
-                        yield from _markdown_message(block, stamp, sender, start_line, chat)
+                        parts = _markdown_parts(_markdown_content(block))
+                        yield _message(parts, stamp, sender, start_line, chat)
+                        if parts.reactions:
+                            yield from _reactions(parts, stamp, start_line, chat)
                     stamp, sender, start_line = at, match[3], number
                     block = [line[match.end() :]]
                     continue
@@ -269,7 +277,9 @@ def _read_markdown(file: ExportFile, chat: str) -> Iterator[Message | ParseIssue
             raw=block[-1][:200],
             action="kept what was there",
         )
-    yield from _markdown_message(block, stamp, sender, start_line, chat)
+    parts = _markdown_parts(_markdown_content(block))
+    yield _message(parts, stamp, sender, start_line, chat)
+    yield from _reactions(parts, stamp, start_line, chat)
 
 
 def _no_messages(file: ExportFile, line: int) -> ParseError:
@@ -282,20 +292,21 @@ def _no_messages(file: ExportFile, line: int) -> ParseError:
     )
 
 
-def _markdown_message(
-    block: list[str], at: datetime, sender: str, line: int, chat: str
-) -> Iterator[Message]:
+def _markdown_content(block: list[str]) -> str:
+    """A message's text after ``Name: ``, without the blank line after it or a reply's quote."""
     if len(block) > 1 and block[-1] == "":
-        block.pop()  # the blank line after every message
-    content = "\n".join(block)
+        block.pop()
+    content = block[0] if len(block) == 1 else "\n".join(block)
     if content.startswith("\n\n> "):  # a reply: the quoted text, then a blank line, then the body
         end = content.find("\n\n", 2)
         if end != -1:
             content = content[end + 2 :]
-    yield from _messages(_markdown_parts(content), at, sender, line, chat)
+    return content
 
 
 def _markdown_parts(content: str) -> _Parts:
+    if not content.endswith((")  ", ")")):  # no attachment, sticker, reactions or deletion
+        return _Parts(body=content.removesuffix("  "))
     if content == _DELETED:  # a deleted message's line has no body, so no two spaces either
         return _Parts(body="", deleted=True)
     head, sep, last = content.rpartition("\n")
@@ -345,7 +356,10 @@ def _split_reactions(listed: str) -> tuple[tuple[str, str], ...]:
 def _read_json(file: ExportFile, chat: str) -> Iterator[Message | ParseIssue]:
     with file.open() as stream:
         for number, raw in enumerate(stream, start=1):
-            text = _decode(raw, file, number)
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise _undecodable(file, number, exc) from exc
             if number == 1:
                 text = text.removeprefix("\ufeff")
             text = text.strip()
@@ -386,14 +400,11 @@ def _read_json(file: ExportFile, chat: str) -> Iterator[Message | ParseIssue]:
                 at = at.replace(tzinfo=None)
             sender = record.get("sender")
             parts = _json_parts(record)
-            yield from _messages(
-                parts,
-                at,
-                sender if isinstance(sender, str) else "",
-                number,
-                chat,
-                offset,
+            yield _message(
+                parts, at, sender if isinstance(sender, str) else "", number, chat, offset
             )
+            if parts.reactions:
+                yield from _reactions(parts, at, number, chat, offset)
 
 
 def _json_parts(record: dict[str, object]) -> _Parts:
@@ -441,14 +452,14 @@ def _json_parts(record: dict[str, object]) -> _Parts:
 # --- both --------------------------------------------------------------------------------------
 
 
-def _messages(
+def _message(
     parts: _Parts,
     at: datetime,
     sender: str,
     line: int,
     chat: str,
     offset: int | None = None,
-) -> Iterator[Message]:
+) -> Message:
     body = parts.body
     attachments = parts.attachments
     if parts.deleted:
@@ -471,7 +482,7 @@ def _messages(
         kind, text = Kind.EDITED, body
     else:
         kind, text = Kind.TEXT, body
-    yield Message(
+    return Message(
         sent_at=at,
         sender=sender,
         text=text,
@@ -482,6 +493,12 @@ def _messages(
         line=line,
         chat=chat,
     )
+
+
+def _reactions(
+    parts: _Parts, at: datetime, line: int, chat: str, offset: int | None = None
+) -> Iterator[Message]:
+    """The reactions listed on a message, each its own message right after it."""
     for name, emoji in parts.reactions:
         mine = name in _OWNER_NAMES
         yield Message(

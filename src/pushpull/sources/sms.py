@@ -31,8 +31,8 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 from xml.etree.ElementTree import ParseError as XmlSyntaxError
@@ -71,7 +71,7 @@ _NOT_DIGIT = re.compile(r"\D")
 
 # A numeric reference that may point into the UTF-16 surrogate range (55296..57343, D800..DFFF).
 _SURROGATE_REF = re.compile(rb"&#(5[5-7]\d{3}|x[dD][89a-fA-F][0-9a-fA-F]{2});")
-_REF_AT_END = re.compile(rb"&#x?[0-9a-fA-F]{1,7};\Z")
+_SURROGATE_REF_AT_END = re.compile(rb"&#(5[5-7]\d{3}|x[dD][89a-fA-F][0-9a-fA-F]{2});\Z")
 _REPLACEMENT = "\ufffd".encode()
 
 
@@ -264,9 +264,8 @@ def _to_message(record: _Record, path: Path) -> Message:
         for ct, text, name_ in record.parts
         if ct != _SMIL and not (ct == _TEXT and text != _NULL) and (name_ or ct)
     )
-    text = "\n".join(texts)
-    if not texts and not files:
-        text = _known(attrs.get("sub"))
+    # The subject stands in for the text only when there is none (group names often fill it).
+    text = "\n".join(texts) if texts else _known(attrs.get("sub"))
     return Message(
         sent_at=sent_at,
         utc_offset_s=offset,
@@ -305,7 +304,7 @@ def _same_number(a: str, b: str) -> bool:
     if not da or not db:
         return a.strip().casefold() == b.strip().casefold()
     short, long_ = sorted((da, db), key=len)
-    return len(short) >= 7 and long_.endswith(short) or da == db
+    return (len(short) >= 7 and long_.endswith(short)) or da == db
 
 
 def _utc_time(raw: str | None, line: int, path: Path) -> datetime:
@@ -384,7 +383,9 @@ class _ChatChooser:
             return True
         if not self.digits or "~" in address:
             return False
-        return _NOT_DIGIT.sub("", address).endswith(self.digits)
+        digits = _NOT_DIGIT.sub("", address)
+        # "4567" or "+1 555 123 4567" finds "(555) 123-4567"; a short code needs its full number.
+        return digits.endswith(self.digits) or (len(digits) >= 7 and self.digits.endswith(digits))
 
 
 class _RefRepair:
@@ -403,8 +404,9 @@ class _RefRepair:
         if cut < 0:
             self.tail = b""
             return _repair(data)
-        before = _REF_AT_END.search(data, max(0, cut - 12), cut)
-        if before is not None:
+        # Never part a first half from its second: hold the first half back with it.
+        before = _SURROGATE_REF_AT_END.search(data, max(0, cut - 10), cut)
+        if before is not None and 0xD800 <= _ref_value(before) <= 0xDBFF:
             cut = before.start()
         self.tail = data[cut:]
         return _repair(data[:cut])

@@ -42,7 +42,8 @@ venue's name and address); a shared contact ``TEXT`` ("Contact: name, phone"); t
 action ``phone_call`` ``CALL`` ("Missed voice call", "Declined voice call" when busy, else
 "Voice call": the export does not say whether a call was a video call); every other service
 action ``SYSTEM`` with a readable text, sent by its actor. A record Telegram itself could not
-export (``"type": "unsupported"``) is kept as ``SYSTEM`` "Unsupported message".
+export (``"type": "unsupported"``) has no date and is skipped with a ``ParseIssue`` (kept as
+``SYSTEM`` "Unsupported message" if it ever comes with one).
 
 Reactions are stored on the message they react to. Each reaction listed under ``recent`` (who
 and when) becomes a ``REACTION`` message right after its target, oldest first, with the emoji as
@@ -60,6 +61,7 @@ such a message reads as ``EDITED`` although its text never changed.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -68,7 +70,7 @@ from typing import ClassVar
 
 from pushpull.errors import ParseError, UsageError
 from pushpull.model import Kind, Message, ParseIssue
-from pushpull.registry import ExportFile, Sniff, register
+from pushpull.registry import ExportFile, Sniff, decode_bytes, register
 
 __all__ = ["TelegramSource"]
 
@@ -169,13 +171,13 @@ class TelegramSource:
         return Sniff.no('no Telegram "type"/"id"/"messages" header')
 
     def read(self, file: ExportFile) -> Iterator[Message | ParseIssue]:
-        text = file.read_text()
-        data, text = _load(text, file)
+        raw = file.read_bytes()
+        data = _load(raw, file)
         if not isinstance(data, dict):
             raise ParseError(
                 "the file is JSON but not a JSON object.", path=file.path, expected=_EXPECTED
             )
-        lines = _LineFinder(text)
+        lines = _LineFinder(raw)
         wanted = file.options.get("chat", "").strip()
         if isinstance(data.get("messages"), list):
             chats: list[object] = [data]
@@ -183,7 +185,7 @@ class TelegramSource:
         else:
             chats = _account_chats(data, file)
             me = _account_user(data)
-            lines.skip_to('"chats": {')
+            lines.skip_to(b'"chats": {')
         titles: list[str] = []
         for index, chat in enumerate(chats, start=1):
             if not isinstance(chat, dict):
@@ -208,15 +210,20 @@ class TelegramSource:
 # --- the file as a whole -----------------------------------------------------------------------
 
 
-def _load(text: str, file: ExportFile) -> tuple[object, str]:
-    """The parsed export and the text it was parsed from (repaired of ``\\xNN`` escapes)."""
+def _load(raw: bytes, file: ExportFile) -> object:
+    """The parsed export, repaired of ``\\xNN`` escapes where Telegram wrote them.
+
+    The decoded text lives only while it is parsed (as ``str`` it can take four times the
+    bytes of a large export); line numbers are then found in the bytes.
+    """
+    text = decode_bytes(raw, strict=True, path=file.path)
     try:
-        return json.loads(text), text
+        return _parse(text)
     except json.JSONDecodeError as exc:
         if "escape" in exc.msg and _HEX_ESCAPE.search(text):
             repaired = _HEX_ESCAPE.sub(r"\1\\u00\2", text)
             try:
-                return json.loads(repaired), repaired
+                return _parse(repaired)
             except (json.JSONDecodeError, RecursionError):
                 pass
         raise ParseError(
@@ -231,6 +238,18 @@ def _load(text: str, file: ExportFile) -> tuple[object, str]:
             path=file.path,
             expected=_EXPECTED,
         ) from exc
+
+
+def _parse(text: str) -> object:
+    """``json.loads`` with the garbage collector paused: millions of new dicts otherwise make
+    it walk the growing heap again and again (three times slower on a large export)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(text)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _account_chats(data: Mapping[str, object], file: ExportFile) -> list[object]:
@@ -296,34 +315,35 @@ class _LineFinder:
     file was re-saved by another program) the line is simply unknown.
     """
 
-    def __init__(self, text: str) -> None:
-        self._text = text
+    def __init__(self, raw: bytes) -> None:
+        self._raw = raw
         self._pos = 0
         self._line = 1
 
-    def skip_to(self, marker: str) -> None:
-        at = self._text.find(marker, self._pos)
+    def skip_to(self, marker: bytes) -> None:
+        at = self._raw.find(marker, self._pos)
         if at >= 0:
             self._advance(at)
 
     def pass_over(self, chat: Mapping[str, object]) -> None:
         """Move past a chat that is not being read."""
+        self.find(chat.get("id"))
         records = chat.get("messages")
         for record in records if isinstance(records, list) else ():
             if isinstance(record, dict):
                 self.find(record.get("id"))
 
     def find(self, record_id: object) -> int | None:
-        if not isinstance(record_id, int):
+        if not isinstance(record_id, int) or isinstance(record_id, bool):
             return None
-        at = self._text.find(f'"id": {record_id},', self._pos)
+        at = self._raw.find(b'"id": %d,' % record_id, self._pos)
         if at < 0:
             return None
         self._advance(at)
         return self._line
 
     def _advance(self, at: int) -> None:
-        self._line += self._text.count("\n", self._pos, at)
+        self._line += self._raw.count(b"\n", self._pos, at)
         self._pos = at
 
 
@@ -374,8 +394,21 @@ def _read_chat(
             )
             continue
         line = lines.find(record.get("id"))
+        if record.get("type") == "unsupported" and "date" not in record:
+            yield ParseIssue(
+                line=line,
+                reason=f"message {record.get('id', number)} of {title!r} could not be exported "
+                "by Telegram (unsupported) and has no date",
+                raw=json.dumps(record, ensure_ascii=False)[:200],
+                action="skipped this record",
+            )
+            continue
         try:
-            yield from _messages(record, title, line, is_me)
+            message = _message(record, title, line, is_me)
+            reactions = record.get("reactions")
+            dated = (
+                _reactions(reactions, message.record_id, title, line, is_me) if reactions else ()
+            )
         except (_BadRecord, KeyError, TypeError, ValueError, AttributeError) as exc:
             yield ParseIssue(
                 line=line,
@@ -383,6 +416,9 @@ def _read_chat(
                 raw=json.dumps(record, ensure_ascii=False)[:200],
                 action="skipped this record",
             )
+            continue
+        yield message
+        yield from dated
 
 
 def _when(record: Mapping[str, object]) -> tuple[datetime, int | None]:
@@ -442,13 +478,13 @@ def _base_name(path: object, fallback: object = None) -> tuple[str, ...]:
     return ()
 
 
-def _messages(
+def _message(
     record: Mapping[str, object],
     chat: str,
     line: int | None,
     is_me: Callable[[object], bool | None],
-) -> Iterator[Message]:
-    """The message a record holds, followed by its dated reactions."""
+) -> Message:
+    """The message a record holds (its reactions apart)."""
     sent_at, offset = _when(record)
     record_id = record.get("id")
     rid = None if record_id is None else str(record_id)
@@ -477,7 +513,7 @@ def _messages(
         text = _plain(record.get("text"))
         label = f"Telegram record of type {kind_of_record!r}"
         kind, text = Kind.SYSTEM, f"{label}: {text}" if text else label
-    yield Message(
+    return Message(
         sent_at=sent_at,
         sender=sender,
         text=text,
@@ -490,9 +526,6 @@ def _messages(
         line=line,
         chat=chat,
     )
-    reactions = record.get("reactions")
-    if reactions:
-        yield from _reactions(reactions, rid, chat, line, is_me)
 
 
 def _content(record: Mapping[str, object], text: str) -> tuple[Kind, str, tuple[str, ...]]:
@@ -552,7 +585,7 @@ def _reactions(
     chat: str,
     line: int | None,
     is_me: Callable[[object], bool | None],
-) -> Iterator[Message]:
+) -> list[Message]:
     """One ``REACTION`` per dated reaction, oldest first (a stable sort keeps file order)."""
     if not isinstance(groups, list):
         raise _BadRecord('its "reactions" are not a list')
@@ -592,8 +625,10 @@ def _reactions(
                 )
             )
     found.sort(key=lambda m: m.sent_at)
-    for number, message in enumerate(found, start=1):
-        yield _with_id(message, f"{target}:r{number}" if target is not None else None)
+    return [
+        _with_id(message, f"{target}:r{number}" if target is not None else None)
+        for number, message in enumerate(found, start=1)
+    ]
 
 
 def _with_id(message: Message, record_id: str | None) -> Message:

@@ -72,7 +72,7 @@ def render(chat: SynthChat, variant: str) -> Rendered:
         raise ValueError(f"unknown discord variant {variant!r}; choose from {', '.join(VARIANTS)}")
     seed = chat.truth.seed
     offset = chat.utc_offset_s
-    users = {
+    users: dict[str, dict[str, object]] = {
         name: {
             "id": str(100_000_000_000_000_000 + seed * 1000 + n),
             "name": _username(name, seed * 7 + n),

@@ -2,8 +2,8 @@
 
 Variants:
 
-- ``ventura`` (macOS 13-14): nanosecond dates; every message's text in ``attributedBody`` (an
-  NSArchiver archive of an NSAttributedString) and, for two messages in three, only there
+- ``ventura`` (macOS 13-14): nanosecond dates; each message's text also in ``attributedBody``
+  (an NSArchiver archive of an NSAttributedString) and, for two messages in three, only there
   (``text`` NULL); edits (``date_edited``) and unsends (``date_retracted``); six tapbacks.
 - ``sequoia`` (macOS 15): as ventura, plus emoji tapbacks (type 2006, ``associated_message_emoji``).
 - ``legacy`` (macOS 10.12 Sierra): second dates, text in the ``text`` column only, no edit,
@@ -19,7 +19,8 @@ What the database cannot hold, and so what ``expected`` says instead:
 - polls: sent as the question in plain text (TEXT);
 - location: the maps link sent as a link preview; the importer reads a lone maps link as LOCATION;
 - reactions other than the six tapbacks (before Sequoia): sent as the emoji in plain text (TEXT);
-- legacy only: no unsend (DELETED messages are dropped) and no edits (EDITED becomes TEXT).
+- legacy only: no unsend (DELETED messages are dropped) and no edits (EDITED becomes TEXT);
+- an edit to nothing reads as an unsend (DELETED), and only a message's first attachment is kept.
 """
 
 from __future__ import annotations
@@ -255,6 +256,7 @@ def render(chat: SynthChat, variant: str) -> Rendered:
             kind = Kind.TEXT
         elif kind is Kind.EDITED:
             row.date_edited = date + 30_000_000_000
+            kind = kind if text else Kind.DELETED
         elif kind is Kind.DELETED:
             row.text, text = None, ""
             row.date_edited = row.date_retracted = date + 90_000_000_000
