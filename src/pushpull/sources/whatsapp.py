@@ -63,6 +63,7 @@ __all__ = ["WhatsAppSource"]
 _MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 _MARK = "[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 _LRM = "\u200e"
+_NO_MARKS = str.maketrans("", "", _MARKS)
 #: The spaces that may stand before AM/PM.
 _SPACE = "[ \u00a0\u202f]"
 _SPACES = " \u00a0\u202f"
@@ -223,21 +224,30 @@ _B_BIG = rb"(?:1[3-9]|2\d|3[01])"
 def _decide_order(data: bytes, layout: _Layout) -> str:
     """Day-first ("dmy") or month-first ("mdy") for the whole file (see the module docstring)."""
     s = re.escape(layout.sep.encode())
-    lead = rb"^" + _B_MARK + (rb"\[" if layout.ios else b"")
-    day_first = re.compile(lead + _B_BIG + s + rb"\d{1,2}" + s + rb"\d{2,4}" + _B_DATE_TIME, re.M)
-    month_first = re.compile(lead + rb"\d{1,2}" + s + _B_BIG + s + rb"\d{2,4}" + _B_DATE_TIME, re.M)
-    dmy = day_first.search(data) is not None
-    mdy = month_first.search(data) is not None
+    # Led by "\n" (the first line is checked on its own): a literal start lets the regex
+    # engine skip through the file several times faster than "^" with MULTILINE does.
+    lead = _B_MARK + (rb"\[" if layout.ios else b"")
+    day = lead + _B_BIG + s + rb"\d{1,2}" + s + rb"\d{2,4}" + _B_DATE_TIME
+    month = lead + rb"\d{1,2}" + s + _B_BIG + s + rb"\d{2,4}" + _B_DATE_TIME
+    first_line = b"\n" + data[: data.find(b"\n") if b"\n" in data[:4096] else 4096]
+
+    def count(pattern: bytes, everything: bool) -> int:
+        regex = re.compile(b"\n" + pattern)
+        if not everything:
+            return int(regex.search(first_line) is not None or regex.search(data) is not None)
+        return len(regex.findall(first_line)) + len(regex.findall(data))
+
+    dmy, mdy = count(day, False), count(month, False)
     if dmy and mdy:
-        return "dmy" if len(day_first.findall(data)) >= len(month_first.findall(data)) else "mdy"
+        return "dmy" if count(day, True) >= count(month, True) else "mdy"
     if dmy or mdy:
         return "dmy" if dmy else "mdy"
     dates = re.compile(
-        lead + rb"(\d{1,2})" + s + rb"(\d{1,2})" + s + rb"(\d{2,4})" + _B_DATE_TIME, re.M
-    ).findall(data)
+        rb"\n" + lead + rb"(\d{1,2})" + s + rb"(\d{1,2})" + s + rb"(\d{2,4})" + _B_DATE_TIME
+    )
     back_dmy = back_mdy = 0
     previous: tuple[bytes, bytes, bytes] | None = None
-    for date in dates:
+    for date in dates.findall(first_line) + dates.findall(data):
         if previous is not None and date != previous:
             a0, b0, y0 = int(previous[0]), int(previous[1]), int(previous[2])
             a1, b1, y1 = int(date[0]), int(date[1]), int(date[2])
@@ -249,28 +259,39 @@ def _decide_order(data: bytes, layout: _Layout) -> str:
     return "mdy" if layout.us_clock else "dmy"
 
 
-def _line_pattern(layout: _Layout) -> re.Pattern[str]:
-    """The prefix of one message in this layout: groups stamp, date, clock, sender."""
+def _stamp_pattern(layout: _Layout, *, capture: bool = True) -> str:
+    """Date, separator and clock of this layout, as groups (date) and (clock) if ``capture``."""
     s = re.escape(layout.sep)
     if layout.order == "ymd":
         date = rf"\d{{4}}{s}\d{{1,2}}{s}\d{{1,2}}"
     else:
         date = rf"\d{{1,2}}{s}\d{{1,2}}{s}\d{{2,4}}"
     clock = rf"\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?(?:{_SPACE}?{_vocabulary().ampm_pattern})?"
-    stamp = rf"({date}){_DATE_TIME}({clock})"
-    stamp = rf"\[({stamp})\] " if layout.ios else rf"({stamp}) [-–] "
-    return re.compile(rf"^{_MARK}*{stamp}(?:([^\n]*?): )?", re.MULTILINE)
+    group = "(" if capture else "(?:"
+    return rf"{group}{date}){_DATE_TIME}{group}{clock})"
+
+
+def _line_pattern(layout: _Layout) -> re.Pattern[str]:
+    """A newline and the prefix of the message after it: groups (prefix) and (sender).
+
+    Splitting a chunk (that starts with "\\n") on this gives the text before the first message,
+    then prefix, sender (None for a system line) and body of each message in turn.
+    """
+    stamp = _stamp_pattern(layout, capture=False)
+    stamp = rf"\[{stamp}\] " if layout.ios else rf"{stamp} [-–] "
+    return re.compile(rf"\n({_MARK}*{stamp})(?:([^\n]*?): )?")
 
 
 _CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(.*)", re.DOTALL)
 
 
 class _Clock:
-    """Timestamp parsing with caches: per distinct date, clock reading and whole stamp."""
+    """Timestamp parsing with caches per distinct date and clock reading."""
 
     def __init__(self, layout: _Layout, order: str) -> None:
         self.sep = layout.sep
         self.order = order
+        self.parts = re.compile(_stamp_pattern(layout))
         self.days: dict[str, datetime | None] = {}
         self.times: dict[str, timedelta | None] = {}
         self.ampm = _vocabulary().ampm
@@ -305,7 +326,12 @@ class _Clock:
             return None
         return timedelta(hours=h, minutes=mi, seconds=s)
 
-    def at(self, date: str, clock: str) -> datetime | None:
+    def at(self, prefix: str) -> datetime | None:
+        """The time a message prefix shows, or None when its date or time is impossible."""
+        m = self.parts.search(prefix)
+        if m is None:
+            return None
+        date, clock = m.group(1, 2)
         days, times = self.days, self.times
         if date not in days:
             days[date] = self.day(date)
@@ -376,7 +402,7 @@ class _Bodies:
                 break
         led = body[:1] in _MARKS and body != ""
         text = body.lstrip(_MARKS) if led else body
-        first, newline, rest = text.partition("\n")
+        first, _, rest = text.partition("\n")
         kind = self.exact_kind(text)
         if kind is Kind.CALL:
             return text.replace(_LRM, ""), kind, ()
@@ -404,20 +430,20 @@ class _Bodies:
 
     def attachment(self, first: str) -> tuple[str, str] | None:
         """(file name, caption before it) when ``first`` names an attached file."""
-        line = first.rstrip(_MARKS + " ")
+        line = first.translate(_NO_MARKS).rstrip(" ")
         if line.endswith(")"):
             for suffix in self.v.file_attached:
                 if line.endswith(suffix):
-                    name = line[: -len(suffix)].strip(_MARKS + " ")
+                    name = line[: -len(suffix)].strip(" ")
                     if name not in self.names and " • " in name:
-                        name = name.partition(" • ")[0].strip(_MARKS + " ")
+                        name = name.partition(" • ")[0].strip(" ")
                     return (name, "") if name else None
         elif line.endswith(">"):
             for prefix in self.v.attached:
                 at = line.rfind(prefix)
                 if at >= 0:
-                    name = line[at + len(prefix) : -1].strip(_MARKS + " ")
-                    return (name, line[:at].rstrip(_MARKS + " ")) if name else None
+                    name = line[at + len(prefix) : -1].strip(" ")
+                    return (name, line[:at].rstrip(" ")) if name else None
         return None
 
     def poll(self, rest: str) -> str:
@@ -434,137 +460,159 @@ class _Bodies:
 # --------------------------------------------------------------------------- reading
 
 
-def _rows(data: bytes, path: Path, names: frozenset[str]) -> Iterator[_Row | ParseIssue]:
-    """The messages of a whole export (UTF-8 bytes, no BOM) as rows, with issues in between."""
-    sample = data[:_SAMPLE_BYTES].decode("utf-8", errors="replace")
+def _chunks(data: bytes, start: int, path: Path) -> Iterator[str]:
+    """The text in pieces of about ``_CHUNK_BYTES``, each starting with "\\n" (the first one
+    with an added "\\n"), with CRLF turned into LF."""
+    line = 1
+    pos, size = start, len(data)
+    while pos < size:
+        end = size
+        if pos + _CHUNK_BYTES < size:
+            cut = data.find(b"\n", pos + _CHUNK_BYTES)
+            if cut > 0:
+                end = cut - 1 if data[cut - 1 : cut] == b"\r" else cut
+        piece = data[pos:end]
+        if b"\r\n" in piece:
+            piece = piece.replace(b"\r\n", b"\n")
+        try:
+            text = piece.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ParseError(
+                f"byte {pos + exc.start} is not valid UTF-8 text.",
+                path=path,
+                line=line + piece.count(b"\n", 0, exc.start),
+                expected="a WhatsApp export encoded as UTF-8",
+            ) from exc
+        yield text if pos > start else "\n" + text
+        line += piece.count(b"\n")
+        pos = end
+
+
+def _rows(
+    data: bytes, start: int, path: Path, names: frozenset[str]
+) -> Iterator[_Row | ParseIssue]:
+    """The messages of a UTF-8 export (from byte ``start``) as rows, with issues in between."""
+    sample = data[start : start + _SAMPLE_BYTES].decode("utf-8", errors="replace")
     layout = _read_layout(sample)
     if layout is None:
         raise ParseError(
             "no line starts with a WhatsApp date and time.",
+            path=path,
             line=1,
             expected="lines like '31/12/2023, 21:15 - Name: text' or '[31/12/2023, 21:15:07] "
             "Name: text'",
-            path=path,
         )
-    order = layout.order or _decide_order(data, layout)
-    clock = _Clock(layout, order)
-    pattern = _line_pattern(layout)
+    clock = _Clock(layout, layout.order or _decide_order(data, layout))
+    split = _line_pattern(layout).split
     bodies = _Bodies(names)
-    v = bodies.v
-    heads, marks, enders = v.heads, _MARKS, ")>"
+    heads, marks, enders = bodies.v.heads, _MARKS, ")>"
     senders = bodies.senders
     special = bodies.special
     stamps: dict[str, datetime | None] = {}
     text_kind = Kind.TEXT
     no_files: tuple[str, ...] = ()
 
-    pend_at: datetime | None = None  # the message waiting for its body to end
-    pend_sender: str | None = None
-    pend_line = 0
-    first_at: datetime | None = None
-    carry = ""  # text of the waiting message (or preamble) from earlier chunks
-    base_line = 1  # line number of the chunk's first line
-    pos, size = 0, len(data)
-    while pos < size:
-        end = data.find(b"\n", min(pos + _CHUNK_BYTES, size) - 1)
-        end = size if end < 0 else end + 1
-        chunk = data[pos:end]
-        if b"\r\n" in chunk:
-            chunk = chunk.replace(b"\r\n", b"\n")
-        try:
-            text = chunk.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ParseError(
-                f"byte {pos + exc.start} is not valid UTF-8 text.",
-                line=base_line + chunk.count(b"\n", 0, exc.start),
-                expected="a WhatsApp export encoded as UTF-8",
-                path=path,
-            ) from exc
-        prev_end = 0
-        for m in pattern.finditer(text):
-            stamp, raw_sender = m.group(1, 4)
-            at = stamps.get(stamp)
+    # The latest message is held back until the next one starts, because the following
+    # lines (even in the next chunk) may still belong to it.
+    p_at: datetime | None = None
+    p_sender: str | None = None
+    p_body = ""
+    p_line = 0
+    preamble = ""
+    line = 1  # the line the next message starts on
+    for text in _chunks(data, start, path):
+        parts = split(text)
+        lead = parts[0]
+        if lead:
+            if p_at is not None:
+                p_body += lead
+            else:
+                preamble += lead
+            line += lead.count("\n")
+        it = iter(parts)
+        next(it)
+        for prefix, raw_sender, body in zip(it, it, it, strict=True):
+            at = stamps.get(prefix)
             if at is None:
                 if len(stamps) >= _STAMP_CACHE:
                     stamps.clear()
-                at = clock.at(*m.group(2, 3))
+                at = clock.at(prefix)
                 if at is None:
-                    start = m.start()
-                    line_no = base_line + text.count("\n", 0, start)
-                    raw = text[start : text.find("\n", start)]
+                    raw = prefix if raw_sender is None else f"{prefix}{raw_sender}: "
+                    raw += body
                     yield ParseIssue(
-                        line=line_no,
-                        reason=f"the date or time in this line cannot be read ({stamp})",
+                        line=line,
+                        reason="this line starts like a message but its date or time is "
+                        f"impossible ({prefix.strip(_MARKS + ' -–[]')})",
                         raw=raw[:200],
                         action="kept as part of the previous message"
-                        if first_at is not None
+                        if p_at is not None
                         else "kept as text before the first message",
                     )
+                    if p_at is not None:
+                        p_body += "\n" + raw
+                    else:
+                        preamble += "\n" + raw
+                    line += body.count("\n") + 1
                     continue
-                stamps[stamp] = at
-            start = m.start()
-            seg = text[prev_end:start]
-            if carry:
-                seg = carry + seg
-                carry = ""
-            if pend_at is not None:
-                body = seg[:-1]
+                stamps[prefix] = at
+            if p_at is not None:
                 if (
-                    pend_sender is not None
-                    and (sender := senders.get(pend_sender)) is not None
-                    and body[:4] not in heads
-                    and body[:1] not in marks
-                    and body[-1:] not in enders
-                    and ")\n" not in body
+                    p_sender is not None
+                    and (sender := senders.get(p_sender)) is not None
+                    and p_body[:4] not in heads
+                    and p_body[:1] not in marks
+                    and p_body[-1:] not in enders
+                    and ")\n" not in p_body
                 ):
-                    yield (pend_at, sender, body, text_kind, no_files, pend_line)
+                    yield (p_at, sender, p_body, text_kind, no_files, p_line)
                 else:
-                    s, t, k, files = special(pend_sender, body)
-                    yield (pend_at, s, t, k, files, pend_line)
-                pend_line += seg.count("\n")
+                    s, t, k, files = special(p_sender, p_body)
+                    yield (p_at, s, t, k, files, p_line)
             else:
-                first_at = at
-                pend_line = 1 + seg.count("\n")
-                preamble = seg[:-1]
-                if preamble.strip(_MARKS + " \n\t"):
-                    yield ParseIssue(
-                        line=1,
-                        reason="text before the first message",
-                        raw=preamble[:200],
-                        action="kept as a system message",
-                    )
-                    yield (at, "", preamble.lstrip(_MARKS), Kind.SYSTEM, no_files, 1)
-            pend_at, pend_sender = at, raw_sender
-            prev_end = m.end()
-        carry = carry + text[prev_end:] if prev_end == 0 else text[prev_end:]
-        base_line += text.count("\n")
-        pos = end
-    if pend_at is None:
+                yield from _preamble(preamble, at)
+            p_at, p_sender, p_body, p_line = at, raw_sender, body, line
+            line += body.count("\n") + 1
+    if p_at is None:
         raise ParseError(
             "no line starts with a readable WhatsApp date and time.",
+            path=path,
             line=1,
             expected="lines like '31/12/2023, 21:15 - Name: text'",
-            path=path,
         )
-    body = carry[:-1] if carry.endswith("\n") else carry
-    s, t, k, files = special(pend_sender, body)
-    yield (pend_at, s, t, k, files, pend_line)
+    if p_body.endswith("\n"):  # the export's final line end
+        p_body = p_body[:-1]
+    s, t, k, files = special(p_sender, p_body)
+    yield (p_at, s, t, k, files, p_line)
 
 
-def _utf8(data: bytes, path: Path) -> bytes:
-    """The export as UTF-8 bytes without a BOM (UTF-16 exports are converted)."""
+def _preamble(text: str, at: datetime) -> Iterator[_Row | ParseIssue]:
+    """Text before the first message (``text`` starts with the added "\\n"), if there is any."""
+    text = text[1:]
+    if text.strip(_MARKS + " \n\t"):
+        yield ParseIssue(
+            line=1,
+            reason="text before the first message",
+            raw=text[:200],
+            action="kept as a system message",
+        )
+        yield (at, "", text.lstrip(_MARKS), Kind.SYSTEM, (), 1)
+
+
+def _utf8(data: bytes, path: Path) -> tuple[bytes, int]:
+    """The export as UTF-8 bytes and where its text starts (after a BOM); UTF-16 is converted."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :]
+        return data, len(codecs.BOM_UTF8)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16").encode("utf-8")
+            return data.decode("utf-16").encode("utf-8"), 0
         except UnicodeDecodeError as exc:
             raise ParseError(
                 "the UTF-16 text is damaged.",
                 path=path,
                 expected="a WhatsApp export encoded as UTF-8 or UTF-16",
             ) from exc
-    return data
+    return data, 0
 
 
 def _chat_member(zf: zipfile.ZipFile) -> zipfile.ZipInfo | None:
@@ -656,10 +704,10 @@ class WhatsAppSource:
             confidence = min(0.99, confidence + 0.04)
         return Sniff(confidence, f"{len(hits)} of {len(lines)} lines start with a WhatsApp date")
 
-    def _load(self, file: ExportFile) -> tuple[bytes, str, frozenset[str]]:
+    def _load(self, file: ExportFile) -> tuple[bytes, int, str, frozenset[str]]:
         """The chat text's bytes, the chat title, and the media file names beside it."""
         if not file.is_zip:
-            return _utf8(file.read_bytes(), file.path), _title(file.name, None), frozenset()
+            return *_utf8(file.read_bytes(), file.path), _title(file.name, None), frozenset()
         try:
             with file.zip() as zf:
                 member = _chat_member(zf)
@@ -685,11 +733,11 @@ class WhatsAppSource:
                 path=file.path,
                 expected="an unencrypted .zip as WhatsApp writes it",
             ) from exc
-        return _utf8(data, file.path), _title(file.name, member.filename), names
+        return *_utf8(data, file.path), _title(file.name, member.filename), names
 
     def read(self, file: ExportFile) -> Iterator[Message | ParseIssue]:
-        data, chat, names = self._load(file)
-        for row in _rows(data, file.path, names):
+        data, start, chat, names = self._load(file)
+        for row in _rows(data, start, file.path, names):
             if type(row) is tuple:
                 at, sender, text, kind, files, line = row
                 yield Message(
@@ -706,7 +754,7 @@ class WhatsAppSource:
 
     def read_frame(self, file: ExportFile) -> MessageFrame:
         """The same messages as :meth:`read`, built straight into columns (the fast path)."""
-        data, chat, names = self._load(file)
+        data, start, chat, names = self._load(file)
         sent_at: list[datetime] = []
         senders: list[str] = []
         texts: list[str] = []
@@ -714,7 +762,7 @@ class WhatsAppSource:
         files: list[tuple[str, ...]] = []
         lines: list[int] = []
         issues: list[ParseIssue] = []
-        for row in _rows(data, file.path, names):
+        for row in _rows(data, start, file.path, names):
             if type(row) is tuple:
                 sent_at.append(row[0])
                 senders.append(row[1])

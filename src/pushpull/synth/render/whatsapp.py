@@ -198,10 +198,8 @@ class _Writer:
             prefixes = words["location"]
             prefix = next((p for p in prefixes if p[0].isupper()), prefixes[0])
             self.add(m, (prefix if ios else prefixes[0]) + m.text, m.sender, m.text, kind)
-        elif kind in (Kind.MEDIA, Kind.STICKER):
+        else:  # MEDIA, STICKER
             self.write_media(m)
-        else:  # a kind WhatsApp has no marker for: written as its text
-            self.add(m, m.text, m.sender, m.text, Kind.TEXT)
 
     def write_media(self, m: Message) -> None:
         words, style = self.words, self.style
