@@ -12,6 +12,7 @@ commit); the peers' figure is parsing into their DataFrame. Targets (issue 2): p
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import resource
 import shutil
@@ -36,8 +37,13 @@ def make_export(n_messages: int) -> Path:
     if done.exists():
         return folder / json.loads(done.read_text())["main"]
     days = max(30, round(1825 * n_messages / 1_000_000))
-    per_day = n_messages / days * 0.98
-    chat = generate("hot_cold", seed=2026, days=days, messages_per_day=per_day, n_cycles=12)
+    # The generator's volume is approximate: ask for plenty, then keep exactly n_messages.
+    per_day = n_messages / days * 1.3
+    chat = generate("stable", seed=2026, days=days, messages_per_day=per_day)
+    while len(chat.messages) < n_messages:
+        per_day *= 1.3
+        chat = generate("stable", seed=2026, days=days, messages_per_day=per_day)
+    chat = dataclasses.replace(chat, messages=chat.messages[:n_messages])
     export = render(chat, "whatsapp", VARIANT)
     shutil.rmtree(folder, ignore_errors=True)
     path = write(export, folder)
@@ -46,6 +52,17 @@ def make_export(n_messages: int) -> Path:
 
 
 def peak_mib() -> float:
+    """This process's peak resident memory since it started its program.
+
+    ``ru_maxrss`` would carry over the parent's peak across fork and exec; ``VmHWM`` belongs
+    to the new address space only.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
