@@ -59,6 +59,7 @@ from typing import ClassVar
 from pushpull.errors import ParseError
 from pushpull.model import Kind, Message, ParseIssue
 from pushpull.registry import ExportFile, Sniff, register
+from pushpull.sources._jsonl import json_objects
 
 __all__ = ["GenericSource"]
 
@@ -399,70 +400,39 @@ def _sniff_jsonl(file: ExportFile, text: str) -> Sniff:
 def _read_jsonl(file: ExportFile) -> Iterator[Message | ParseIssue]:
     state: _RowReader | None = None
     by_keys: dict[tuple[str, ...], _Columns] = {}  # lines may differ in which keys they have
-    with file.open() as stream:
-        for number, raw in enumerate(stream, start=1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
+    for number, record in json_objects(file, expected="one JSON object (a message) per line"):
+        keys = tuple(record)
+        columns = by_keys.get(keys)
+        if columns is None:
+            mapped = _map_columns(list(keys), file.options, file.path.stem, strict=state is None)
+            if isinstance(mapped, str):
                 raise ParseError(
-                    "this line holds bytes that are not valid UTF-8 text.",
+                    f"{mapped}.",
                     path=file.path,
                     line=number,
-                    expected="JSON Lines encoded as UTF-8",
-                ) from exc
-            line = line.removeprefix("\ufeff").strip() if number == 1 else line.strip()
-            if not line:
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError as exc:
-                raise ParseError(
-                    f"this line is not complete JSON ({exc.args[0].split(':')[0]}).",
-                    path=file.path,
-                    line=number,
-                    expected="one JSON object per line",
-                ) from exc
-            if not isinstance(record, dict):
-                raise ParseError(
-                    "this line is not a JSON object.",
-                    path=file.path,
-                    line=number,
-                    expected="one JSON object (a message) per line",
+                    expected="keys naming a time, a sender and a text",
+                    hint="Name the keys, e.g. --column ts=when --column sender=who "
+                    "--column text=what.",
                 )
-            keys = tuple(record)
-            columns = by_keys.get(keys)
-            if columns is None:
-                mapped = _map_columns(
-                    list(keys), file.options, file.path.stem, strict=state is None
-                )
-                if isinstance(mapped, str):
-                    raise ParseError(
-                        f"{mapped}.",
-                        path=file.path,
-                        line=number,
-                        expected="keys naming a time, a sender and a text",
-                        hint="Name the keys, e.g. --column ts=when --column sender=who "
-                        "--column text=what.",
-                    )
-                if state is None:
-                    state = _RowReader(file, mapped)
-                by_keys[keys] = columns = mapped
-            assert state is not None
-            item = state.message(
-                number,
-                _field(record, columns.get("ts"), number, file),
-                _text(record, columns.get("sender")),
-                _text(record, columns.get("text")),
-                _text(record, columns.get("kind")),
-                _text(record, columns.get("chat")) if columns.get("chat") else None,
-                record.get(columns.get("from_me") or "", ""),
-                _attachments(record.get(columns.get("attachments") or "")),
-                _text(record, columns.get("id")),
-                _text(record, columns.get("reply_to")),
-            )
-            if item is not None:
-                yield from state.pending()
-                yield item
+            if state is None:
+                state = _RowReader(file, mapped)
+            by_keys[keys] = columns = mapped
+        assert state is not None
+        item = state.message(
+            number,
+            _field(record, columns.get("ts"), number, file),
+            _text(record, columns.get("sender")),
+            _text(record, columns.get("text")),
+            _text(record, columns.get("kind")),
+            _text(record, columns.get("chat")) if columns.get("chat") else None,
+            record.get(columns.get("from_me") or "", ""),
+            _attachments(record.get(columns.get("attachments") or "")),
+            _text(record, columns.get("id")),
+            _text(record, columns.get("reply_to")),
+        )
+        if item is not None:
+            yield from state.pending()
+            yield item
 
 
 def _field(record: dict[str, object], key: str | None, number: int, file: ExportFile) -> object:

@@ -73,6 +73,7 @@ from typing import ClassVar
 from pushpull.errors import ParseError
 from pushpull.model import Kind, Message, ParseIssue
 from pushpull.registry import ExportFile, Sniff, register
+from pushpull.sources._jsonl import json_objects
 
 __all__ = ["SignalSource"]
 
@@ -354,57 +355,30 @@ def _split_reactions(listed: str) -> tuple[tuple[str, str], ...]:
 
 
 def _read_json(file: ExportFile, chat: str) -> Iterator[Message | ParseIssue]:
-    with file.open() as stream:
-        for number, raw in enumerate(stream, start=1):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise _undecodable(file, number, exc) from exc
-            if number == 1:
-                text = text.removeprefix("\ufeff")
-            text = text.strip()
-            if not text:
-                continue
-            try:
-                record = json.loads(text)
-            except ValueError as exc:
-                raise ParseError(
-                    f"this line is not complete JSON ({exc.args[0].split(':')[0]}).",
-                    path=file.path,
-                    line=number,
-                    expected="one JSON object per line, as signal-export writes data.json",
-                ) from exc
-            if not isinstance(record, dict):
-                raise ParseError(
-                    "this line is not a message object.",
-                    path=file.path,
-                    line=number,
-                    expected="one JSON object per line, as signal-export writes data.json",
-                )
-            stamp = record.get("date")
-            try:
-                at = datetime.fromisoformat(stamp) if isinstance(stamp, str) else None
-            except ValueError:
-                at = None
-            if at is None:
-                raise ParseError(
-                    f"the message has no readable date ({str(stamp)[:40]!r}).",
-                    path=file.path,
-                    line=number,
-                    expected='a "date" like "2024-01-31T21:15:07"',
-                )
-            offset: int | None = None
-            if at.tzinfo is not None:
-                delta = at.utcoffset()
-                offset = int(delta.total_seconds()) if delta is not None else None
-                at = at.replace(tzinfo=None)
-            sender = record.get("sender")
-            parts = _json_parts(record)
-            yield _message(
-                parts, at, sender if isinstance(sender, str) else "", number, chat, offset
+    expected = "one JSON object per line, as signal-export writes data.json"
+    for number, record in json_objects(file, expected=expected):
+        stamp = record.get("date")
+        try:
+            at = datetime.fromisoformat(stamp) if isinstance(stamp, str) else None
+        except ValueError:
+            at = None
+        if at is None:
+            raise ParseError(
+                f"the message has no readable date ({str(stamp)[:40]!r}).",
+                path=file.path,
+                line=number,
+                expected='a "date" like "2024-01-31T21:15:07"',
             )
-            if parts.reactions:
-                yield from _reactions(parts, at, number, chat, offset)
+        offset: int | None = None
+        if at.tzinfo is not None:
+            delta = at.utcoffset()
+            offset = int(delta.total_seconds()) if delta is not None else None
+            at = at.replace(tzinfo=None)
+        sender = record.get("sender")
+        parts = _json_parts(record)
+        yield _message(parts, at, sender if isinstance(sender, str) else "", number, chat, offset)
+        if parts.reactions:
+            yield from _reactions(parts, at, number, chat, offset)
 
 
 def _json_parts(record: dict[str, object]) -> _Parts:

@@ -101,18 +101,21 @@ def import_file(
             expected=f"at least one message in this {source.label}",
             hint="Export the chat again, including its messages, and import that file.",
         )
-    if name is not None and frame.messages.get_column("chat").n_unique() > 1:
+    if name is not None and messages.get_column("chat").n_unique() > 1:
         raise UsageError(
             f"{file.name} holds several chats, and --as can name only one.",
             hint="Choose one chat with --chat NAME, or leave out --as to import each chat "
             "under its own name.",
         )
-    default_chat = file.path.stem
+    untitled = pl.col("chat").is_null() | (pl.col("chat") == "")
+    # --as names the conversation; otherwise the export's title, else the file's name.
+    chat_name = (
+        pl.lit(name)
+        if name
+        else pl.when(untitled).then(pl.lit(file.path.stem)).otherwise(pl.col("chat"))
+    )
     messages = messages.with_columns(
-        pl.when(pl.col("chat").is_null() | (pl.col("chat") == ""))
-        .then(pl.lit(name or default_chat))
-        .otherwise(pl.lit(name) if name else pl.col("chat"))
-        .alias("chat"),
+        chat_name.alias("chat"),
         pl.col("text").fill_null(""),
         pl.col("sender").fill_null(""),
         pl.col("attachments").fill_null([]),
