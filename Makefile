@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_HOME := .demo
 
-.PHONY: demo test lint unit bench install dev clean
+.PHONY: demo test lint unit bench bench-analyze install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ test: lint unit
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_import.py
+
+bench-analyze: $(VENV)/.installed-dev
+	$(BIN)/python bench/bench_analyze.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -29,10 +30,12 @@ from pushpull.store import (
     EXPORT_FORMATS,
     ImportResult,
     Store,
+    conversation_me,
     export_conversation,
     forget_conversation,
     import_file,
     list_conversations,
+    load_messages,
     set_me,
 )
 
@@ -195,6 +198,61 @@ def conversations(
     print_conversations(out(), summaries)
 
 
+def _date(value: str | None, flag: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as err:
+        raise UsageError(
+            f"{flag} {value!r} is not a date.", hint="Write it as YYYY-MM-DD."
+        ) from err
+
+
+@app.command("analyze")
+def analyze_(
+    conversation: Annotated[str, typer.Argument(help="Conversation name or number.")],
+    since: Annotated[
+        str | None, typer.Option("--since", help="First day to include (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Last day to include (YYYY-MM-DD).")
+    ] = None,
+    partner: Annotated[
+        str | None, typer.Option("--partner", help="The other person, in a group chat.")
+    ] = None,
+    json_out: Annotated[
+        str | None,
+        typer.Option(
+            "--json", help="Write the analysis as JSON to FILE, or - for standard output."
+        ),
+    ] = None,
+) -> None:
+    """Look for hot-and-cold cycles, who pursues, signs and red flags, and what to do."""
+    from pushpull.analysis import analyze
+    from pushpull.cli.analysis_view import print_analysis
+
+    first, last = _date(since, "--since"), _date(until, "--until")
+    with open_store() as store:
+        name, me = conversation_me(store, conversation)
+        if me is None:
+            raise UsageError(
+                f"pushpull does not know which person is you in {name}.",
+                hint=f"Say it once with `pushpull me {json.dumps(name)} NAME`.",
+            )
+        frame = load_messages(store, name)
+    result = analyze(frame, me=me, partner=partner, since=first, until=last, conversation=name)
+    if json_out is None:
+        print_analysis(out(), result)
+        return
+    text = result.model_dump_json(indent=2)
+    if json_out == "-":
+        sys.stdout.write(text + "\n")
+    else:
+        Path(json_out).write_text(text + "\n", encoding="utf-8")
+        out().print(f"Wrote the analysis of {name} to {json_out}.")
+
+
 @app.command("me")
 def me_(
     conversation: Annotated[str, typer.Argument(help="Conversation name or number.")],
@@ -264,6 +322,15 @@ def demo() -> None:
         for sample in samples:
             with resources.as_file(sample_dir.joinpath(sample["file"])) as path:
                 print_import(console, import_file(store, path, me=sample["me"]))
+        frames = []
         for summary in list_conversations(store):
             print_summary(console, store, summary)
-    console.print(f"\nDemo data is in {home}. Try: pushpull --home {home.parent} conversations")
+            frames.append((summary.name, summary.me, load_messages(store, summary.name)))
+    from pushpull.analysis import analyze
+    from pushpull.cli.analysis_view import print_analysis
+
+    for name, me, frame in frames:
+        print_analysis(console, analyze(frame, me=me, conversation=name))
+    console.print(
+        f"\nDemo data is in {home}. Try: pushpull --home {home.parent} analyze Sam --json -"
+    )

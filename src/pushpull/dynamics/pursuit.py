@@ -18,8 +18,9 @@ from pushpull.dynamics.phases import Phase
 
 __all__ = ["PhaseContrast", "Pursuit", "pursue_withdraw"]
 
-#: |score| at or above this names a pursuer; below it the effort is called balanced.
-NAMING_THRESHOLD = 0.2
+#: |score| at or above this names a pursuer: a clear lean on most measures, not a slight one
+#: (one person simply liking to text more is not pursue-withdraw).
+NAMING_THRESHOLD = 0.4
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -149,6 +149,15 @@ def list_conversations(store: Store) -> list[ConversationSummary]:
     return summaries
 
 
+def conversation_me(store: Store, ref: str) -> tuple[str, str | None]:
+    """The conversation's name and who the user is in it (None when not known yet)."""
+    conv_id, conv_name = resolve_conversation(store, ref)
+    row = store.con.execute(
+        "SELECT name FROM participants WHERE conversation_id = ? AND is_me", [conv_id]
+    ).fetchone()
+    return conv_name, (str(row[0]) if row else None)
+
+
 def set_me(store: Store, ref: str, name: str) -> str:
     """Record that ``name`` is the user in conversation ``ref``; return the conversation name."""
     conv_id, conv_name = resolve_conversation(store, ref)

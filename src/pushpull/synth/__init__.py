@@ -14,6 +14,8 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+import polars as pl
+
 # Import the renderers' package before ``render`` is defined below: importing a subpackage binds
 # its name on the parent, which would otherwise replace the ``render`` function.
 import pushpull.synth.render as _renderers  # noqa: F401
@@ -29,6 +31,7 @@ __all__ = [
     "Rendered",
     "Rhythm",
     "SynthChat",
+    "as_frame",
     "generate",
     "render",
     "variants",
@@ -55,6 +58,26 @@ def render(chat: SynthChat, fmt: str, variant: str | None = None) -> Rendered:
     module = _renderer(fmt)
     result: Rendered = module.render(chat, variant or module.VARIANTS[0])
     return result
+
+
+def as_frame(chat: SynthChat) -> pl.DataFrame:
+    """The conversation as the frame ``pushpull.analyze`` takes: ts, sender, text, kind, from_me."""
+    return pl.DataFrame(
+        {
+            "ts": [m.sent_at for m in chat.messages],
+            "sender": [m.sender for m in chat.messages],
+            "text": [m.text for m in chat.messages],
+            "kind": [str(m.kind) for m in chat.messages],
+            "from_me": [m.sender == chat.me for m in chat.messages],
+        },
+        schema={
+            "ts": pl.Datetime("us"),
+            "sender": pl.String,
+            "text": pl.String,
+            "kind": pl.String,
+            "from_me": pl.Boolean,
+        },
+    )
 
 
 def write(export: Rendered, folder: Path) -> Path:

@@ -1,0 +1,8 @@
+"""The analysis API: ``analyze(messages) -> Analysis`` for the CLI, the web app and researchers."""
+
+from __future__ import annotations
+
+from pushpull.analysis._result import SCHEMA_VERSION, Analysis
+from pushpull.analysis._run import analyze
+
+__all__ = ["SCHEMA_VERSION", "Analysis", "analyze"]

@@ -1,0 +1,338 @@
+"""The whole analysis: prepare, mark, measure, assess, and write the result."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from pushpull.analysis._input import prepare
+from pushpull.analysis._result import (
+    Advice,
+    Analysis,
+    BidDay,
+    Bids,
+    Cycles,
+    CyclesBrief,
+    DayPoint,
+    Effort,
+    EffortShares,
+    Period,
+    PersonSummary,
+    PhaseContrast,
+    PhaseOut,
+    PullBack,
+    PursueWithdraw,
+    Resource,
+    Safety,
+    Swing,
+)
+from pushpull.assess import Assessment, Context, assess, judge_sufficiency
+from pushpull.assess.flags import leading_cycles
+from pushpull.assess.guidance import choose_explanations, choose_guidance
+from pushpull.assess.safety import safety_first, safety_note, safety_resources
+from pushpull.dynamics import Dynamics, DynamicsConfig, EffortPeriod, run_dynamics
+from pushpull.signals import detect_language, mark_frame
+
+__all__ = ["analyze"]
+
+
+def analyze(
+    messages: Any,
+    *,
+    me: str | None = None,
+    partner: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    lang: str | None = None,
+    conversation: str | None = None,
+    config: DynamicsConfig | None = None,
+) -> Analysis:
+    """Analyse a two-person conversation.
+
+    ``messages``: a Polars or pandas frame with columns ``ts`` (datetime), ``sender``, ``text``
+    and optionally ``kind`` (system notices and reactions are set aside) and ``from_me``.
+    ``me`` is the user (default: the ``from_me`` sender, else whoever wrote first); ``partner``
+    the other person (needed only when more than two people wrote). ``since``/``until`` limit
+    the dates (inclusive). ``lang`` overrides the detected language.
+    """
+    prepared = prepare(messages, me=me, partner=partner, since=since, until=until)
+    frame = prepared.frame
+    sample = frame["text"].head(5000).to_list()
+    language = lang or detect_language(sample)
+    marked = mark_frame(frame, language)
+    dyn = run_dynamics(marked, config, first=prepared.first, last=prepared.last)
+    days = (dyn.last - dyn.first).days + 1
+    counts = frame.group_by("person").len()
+    n_by = dict(counts.iter_rows())
+    sufficiency = judge_sufficiency(days, n_by.get(0, 0), n_by.get(1, 0))
+    ctx = Context(
+        dynamics=dyn,
+        me=prepared.me,
+        partner=prepared.partner,
+        sufficiency=sufficiency,
+        lang=language,
+    )
+    found = assess(ctx)
+    levels = found.levels
+    names = (prepared.me, prepared.partner)
+    pursuer = dyn.pursuit.pursuer
+    me_pursues = None if pursuer is None else pursuer == 0
+    pull = dyn.pull_back.present
+    low = not sufficiency.enough
+    safety = None
+    if safety_first(levels):
+        safety = Safety(
+            note=safety_note(language),
+            resources=[Resource(**vars_of(r)) for r in safety_resources(language)],
+        )
+    return Analysis(
+        safety=safety,
+        conversation=conversation,
+        me=prepared.me,
+        partner=prepared.partner,
+        period=Period(start=dyn.first, end=dyn.last, days=days),
+        language=language,
+        headline=_headline(ctx, found),
+        data_sufficiency=sufficiency,
+        people=[_person(dyn, p, names) for p in (0, 1)],
+        phases=[
+            PhaseOut(
+                person=names[ph.person],
+                state=ph.state,
+                start=ph.start,
+                end=ph.end,
+                days=ph.days,
+                level=round(ph.level, 3),
+            )
+            for p in (0, 1)
+            for ph in dyn.phases[p]
+        ],
+        cycles=_cycles(ctx, names),
+        pursue_withdraw=_pursuit(dyn, names),
+        bids=_bids(dyn, names),
+        effort=Effort(
+            overall=_shares(dyn.effort), periods=[_shares(p) for p in dyn.effort_periods]
+        ),
+        signs=found.signs,
+        red_flags=found.red_flags,
+        guidance=[
+            Advice(id=a.id, title=a.title, text=a.text, because=list(a.because))
+            for a in choose_guidance(
+                levels, me_pursues=me_pursues, pull_back=pull, low_data=low, lang=language
+            )
+        ],
+        explanations=[
+            Advice(id=a.id, title=a.title, text=a.text, because=list(a.because))
+            for a in choose_explanations(
+                levels, me_pursues=me_pursues, pull_back=pull, lang=language
+            )
+        ],
+        timeline=_timeline(dyn, names),
+    )
+
+
+def vars_of(obj: Any) -> dict[str, Any]:
+    """The fields of a slotted dataclass as a dict."""
+    return {name: getattr(obj, name) for name in obj.__dataclass_fields__}
+
+
+def _months(days: int) -> str:
+    if days < 60:
+        weeks = max(1, round(days / 7))
+        return f"{weeks} week{'s' if weeks != 1 else ''}"
+    months = round(days / 30.4)
+    if months < 24:
+        return f"{months} months"
+    return f"{days / 365.25:.1f} years".replace(".0 ", " ")
+
+
+def _headline(ctx: Context, found: Assessment) -> str:
+    dyn = ctx.dynamics
+    span = _months((dyn.last - dyn.first).days + 1)
+    if not ctx.sufficiency.enough:
+        return f"Over {span} there is too little to go on yet to see a pattern."
+    person, cyc = leading_cycles(ctx)
+    who = "" if person == 1 else " (in your own messages)"
+    flag = next(f for f in found.red_flags if f.id == "repeated_cycles")
+    if cyc.count >= 1 and flag.level != "none":
+        every = ""
+        if cyc.mean_period_days:
+            weeks = cyc.mean_period_days / 7
+            every = (
+                f", about every {round(weeks)} weeks"
+                if weeks >= 2
+                else f", about every {round(cyc.mean_period_days)} days"
+            )
+        chance = (
+            "this is very unlikely to be chance"
+            if cyc.p_value < 0.01
+            else "this is unlikely to be chance"
+            if cyc.p_value < 0.05
+            else "this could still be chance"
+        )
+        plural = "s" if cyc.count != 1 else ""
+        return f"Over {span} we found {cyc.count} hot-and-cold cycle{plural}{who}{every}; {chance}."
+    worst = max(
+        (f for f in [*found.red_flags, *found.signs] if f.level in ("concern", "serious")),
+        key=lambda f: ("none", "watch", "concern", "serious").index(f.level),
+        default=None,
+    )
+    if worst is not None:
+        return (
+            f"Over {span} we found no hot-and-cold cycle, but one thing needs attention: "
+            f"{worst.title.lower()}."
+        )
+    return f"Over {span} we found no hot-and-cold pattern; things look steady."
+
+
+def _person(dyn: Dynamics, p: int, names: tuple[str, str]) -> PersonSummary:
+    rows = dyn.series(p)
+    mine = dyn.messages.filter(pl.col("person") == p)
+    days = {"warm": 0, "neutral": 0, "distant": 0}
+    for ph in dyn.phases[p]:
+        days[ph.state] += ph.days
+    reply = mine["reply_s"].median()
+    return PersonSummary(
+        name=names[p],
+        is_me=p == 0,
+        messages=int(rows["messages"].sum()),
+        words=int(rows["words"].sum()),
+        initiations=int(rows["initiations"].sum()),
+        median_reply_s=float(reply) if isinstance(reply, (int, float)) else None,
+        double_texts=int(rows["double_texts"].sum()),
+        barrages=int(rows["barrages"].sum()),
+        unanswered_openings=int(rows["unanswered"].sum()),
+        days_warm=days["warm"],
+        days_neutral=days["neutral"],
+        days_distant=days["distant"],
+    )
+
+
+def _cycles(ctx: Context, names: tuple[str, str]) -> Cycles:
+    person, cyc = leading_cycles(ctx)
+    return Cycles(
+        person=names[person],
+        count=cyc.count,
+        mean_period_days=None if cyc.mean_period_days is None else round(cyc.mean_period_days, 1),
+        p_value=round(cyc.p_value, 4),
+        strength=round(cyc.strength, 3),
+        regularity=None if cyc.regularity is None else round(cyc.regularity, 3),
+        amplitude=None if cyc.amplitude is None else round(cyc.amplitude, 3),
+        n_surrogates=cyc.n_surrogates,
+        swings=[
+            Swing(
+                to_state=s.to.state, start=s.to.start, end=s.to.end, amplitude=round(s.amplitude, 3)
+            )
+            for s in cyc.swings
+        ],
+        by_person={
+            names[p]: CyclesBrief(
+                count=c.count,
+                mean_period_days=None
+                if c.mean_period_days is None
+                else round(c.mean_period_days, 1),
+                p_value=round(c.p_value, 4),
+                strength=round(c.strength, 3),
+            )
+            for p, c in ctx.dynamics.cycles.items()
+        },
+    )
+
+
+def _pursuit(dyn: Dynamics, names: tuple[str, str]) -> PursueWithdraw:
+    pw = dyn.pursuit
+    me, partner = names
+    if pw.pursuer is None:
+        summary = (
+            "Neither of you clearly chases the other: starting conversations and following up "
+            "are shared."
+        )
+    else:
+        chaser = "You" if pw.pursuer == 0 else partner
+        other = partner if pw.pursuer == 0 else "you"
+        i = pw.pursuer
+        summary = (
+            f"{chaser} started {round(100 * pw.initiation_share[i])}% of the conversations, "
+            f"followed up unanswered messages {pw.double_texts[i]} times and sent "
+            f"{pw.barrages[i]} barrage{'s' if pw.barrages[i] != 1 else ''}, while {other} "
+            f"held back: {chaser.lower() if chaser == 'You' else chaser} "
+            f"{'are' if chaser == 'You' else 'is'} the one pursuing."
+        )
+    return PursueWithdraw(
+        pursuer=None if pw.pursuer is None else names[pw.pursuer],
+        withdrawer=None if pw.pursuer is None else names[1 - pw.pursuer],
+        score=pw.score,
+        summary=summary,
+        initiation_share={me: pw.initiation_share[0], partner: pw.initiation_share[1]},
+        double_texts={me: pw.double_texts[0], partner: pw.double_texts[1]},
+        barrages={me: pw.barrages[0], partner: pw.barrages[1]},
+        unanswered_openings={me: pw.unanswered[0], partner: pw.unanswered[1]},
+        median_reply_s={me: pw.median_reply_s[0], partner: pw.median_reply_s[1]},
+        components=pw.components,
+        during_other_phases=[
+            PhaseContrast(
+                person=names[c.person],
+                messages_per_day_other_warm=c.messages_per_day_other_warm,
+                messages_per_day_other_distant=c.messages_per_day_other_distant,
+                follow_ups_per_day_other_warm=c.follow_ups_per_day_other_warm,
+                follow_ups_per_day_other_distant=c.follow_ups_per_day_other_distant,
+            )
+            for c in pw.contrasts
+        ],
+    )
+
+
+def _bids(dyn: Dynamics, names: tuple[str, str]) -> Bids:
+    b, pb = dyn.bids, dyn.pull_back
+    partner = names[1]
+    if not b.n_bid_days or b.mean_response is None:
+        summary = "There were too few warm reach-outs from you to see how they were answered."
+    elif (b.share_followed_by_withdrawal or 0) >= 0.3:
+        summary = (
+            f"After {round(100 * (b.share_followed_by_withdrawal or 0))}% of the days you reached "
+            f"out warmly, {partner} pulled back over the following week."
+        )
+    else:
+        summary = f"{partner} usually stayed as engaged after you reached out warmly."
+    if pb.present:
+        summary += f" When you held back, {partner} tended to come closer again."
+    return Bids(
+        n_bid_days=b.n_bid_days,
+        mean_response=b.mean_response,
+        share_followed_by_withdrawal=b.share_followed_by_withdrawal,
+        summary=summary,
+        worst=[BidDay(date=x.on, n_bids=x.n_bids, response=x.response) for x in b.worst],
+        pull_back=PullBack(
+            n_events=pb.n_events,
+            mean_response=pb.mean_response,
+            present=pb.present,
+            events=[BidDay(date=x.on, n_bids=x.n_bids, response=x.response) for x in pb.events],
+        ),
+    )
+
+
+def _shares(e: EffortPeriod) -> EffortShares:
+    return EffortShares(
+        start=e.start,
+        end=e.end,
+        initiations=e.initiations,
+        words=e.words,
+        questions=e.questions,
+        messages=e.messages,
+    )
+
+
+def _timeline(dyn: Dynamics, names: tuple[str, str]) -> list[DayPoint]:
+    rows = dyn.daily.select("date", "person", "messages", "engagement", "smoothed")
+    return [
+        DayPoint(
+            date=d,
+            person=names[p],
+            messages=int(m),
+            engagement=round(float(e), 3),
+            smoothed=round(float(s), 3),
+        )
+        for d, p, m, e, s in rows.iter_rows()
+    ]
