@@ -26,11 +26,81 @@ from bench_import import CACHE, peak_mib
 SIZES = {10_000: 60, 1_000_000: 1825}
 
 
-def make_frame(n_messages: int, days: int) -> Path:
+#: Filler words appended to make texts unique, as real chats mostly are (the generator's phrase
+#: banks repeat, which would let per-unique-text work such as sentiment look cheaper than it is).
+FILLER = [
+    "today",
+    "tonight",
+    "later",
+    "now",
+    "again",
+    "also",
+    "just",
+    "really",
+    "still",
+    "there",
+    "here",
+    "home",
+    "work",
+    "lunch",
+    "dinner",
+    "coffee",
+    "train",
+    "bus",
+    "rain",
+    "sun",
+    "weekend",
+    "morning",
+    "evening",
+    "news",
+    "game",
+    "film",
+    "show",
+    "book",
+    "music",
+    "dog",
+    "cat",
+    "mum",
+    "dad",
+    "friends",
+    "office",
+    "gym",
+    "shop",
+    "market",
+    "party",
+    "beach",
+    "walk",
+    "drive",
+    "call",
+    "photo",
+    "plan",
+    "idea",
+    "thing",
+]
+
+
+def diversify(texts: list[str], seed: int) -> list[str]:
+    """Append one to three filler words and a number to each non-empty text."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for t in texts:
+        if t:
+            tail = " ".join(rng.choice(FILLER) for _ in range(rng.randint(1, 3)))
+            t = f"{t} {tail} {rng.randrange(1000)}"
+        out.append(t)
+    return out
+
+
+def make_frame(n_messages: int, days: int, diverse: bool) -> Path:
     """A hot-and-cold conversation of exactly ``n_messages`` messages, cached as Parquet."""
+    import polars as pl
+
     from pushpull.synth import as_frame, generate
 
-    path = CACHE / f"analyze-hot_cold-{n_messages}.parquet"
+    kind = "diverse" if diverse else "bank"
+    path = CACHE / f"analyze-hot_cold-{kind}-{n_messages}.parquet"
     if path.exists():
         return path
     per_day = n_messages / days * 1.2
@@ -42,7 +112,10 @@ def make_frame(n_messages: int, days: int) -> Path:
         per_day *= 1.25
     chat = dataclasses.replace(chat, messages=chat.messages[:n_messages])
     CACHE.mkdir(parents=True, exist_ok=True)
-    as_frame(chat).write_parquet(path)
+    frame = as_frame(chat)
+    if diverse:
+        frame = frame.with_columns(text=pl.Series(diversify(frame["text"].to_list(), 7)))
+    frame.write_parquet(path)
     return path
 
 
@@ -81,6 +154,11 @@ def measure(path: Path) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, action="append", help="sizes to run")
+    parser.add_argument(
+        "--phrase-bank",
+        action="store_true",
+        help="keep the generator's repeated texts instead of making them unique",
+    )
     parser.add_argument("--child", metavar="FILE", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -92,7 +170,7 @@ def main() -> int:
     print("".join(f"{name:>{width}}" for name, width in header) + f"{'peak MiB':>10}{'cycles':>8}")
     for n in sizes:
         days = SIZES.get(n, max(30, round(1825 * n / 1_000_000)))
-        f = measure(make_frame(n, days))
+        f = measure(make_frame(n, days, diverse=not args.phrase_bank))
         print(
             f"{int(f['messages']):>10,}{int(f['days']):>7}{int(f['unique_texts']):>14,}"
             f"{f['seconds']:>10.2f}{f['peak_mib']:>10.0f}{int(f['cycles']):>8}"

@@ -85,7 +85,7 @@ def test_planted_messages_raise_the_flag_with_them_as_evidence(scenario: str) ->
 
 
 def test_too_little_data_says_so_instead_of_guessing() -> None:
-    chat, a = run("hot_cold", 1, days=12)
+    _, a = run("hot_cold", 1, days=12)
     assert not a.data_sufficiency.enough
     assert "too little" in a.data_sufficiency.note
     assert level(a, "repeated_cycles") == 0

@@ -22,8 +22,13 @@ def frame_of(rows: Sequence[tuple[datetime, int, str]]) -> pl.DataFrame:
             "kind": ["text"] * len(rows),
             "ref": list(range(len(rows))),
         },
-        schema={"ts": pl.Datetime("us"), "person": pl.Int8, "text": pl.String,
-                "kind": pl.String, "ref": pl.Int64},
+        schema={
+            "ts": pl.Datetime("us"),
+            "person": pl.Int8,
+            "text": pl.String,
+            "kind": pl.String,
+            "ref": pl.Int64,
+        },
     )
     return with_markers(df)
 

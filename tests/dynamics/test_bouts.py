@@ -16,8 +16,13 @@ def at(minutes: float) -> datetime:
 
 
 def test_a_long_silence_starts_a_new_bout_whose_first_sender_initiates() -> None:
-    rows = [(at(0), 0, "hi"), (at(1), 1, "hey"), (at(2), 0, "how are you"),
-            (at(600), 1, "evening!"), (at(601), 0, "hi again")]
+    rows = [
+        (at(0), 0, "hi"),
+        (at(1), 1, "hey"),
+        (at(2), 0, "how are you"),
+        (at(600), 1, "evening!"),
+        (at(601), 0, "hi again"),
+    ]
     out = add_structure(frame_of(rows), DynamicsConfig())
     assert out["bout"].to_list() == [1, 1, 1, 2, 2]
     assert out["initiates"].to_list() == [True, False, False, True, False]
@@ -53,8 +58,14 @@ def test_waking_seconds_subtracts_the_overlap_with_each_nights_window() -> None:
 
 
 def test_double_texts_and_a_barrage_need_no_answer_in_between() -> None:
-    rows = [(at(0), 0, "hey"), (at(30), 0, "hello?"), (at(60), 0, "are you there"),
-            (at(61), 0, "??"), (at(90), 0, "ok"), (at(100), 1, "sorry, busy")]
+    rows = [
+        (at(0), 0, "hey"),
+        (at(30), 0, "hello?"),
+        (at(60), 0, "are you there"),
+        (at(61), 0, "??"),
+        (at(90), 0, "ok"),
+        (at(100), 1, "sorry, busy"),
+    ]
     out = add_structure(frame_of(rows), DynamicsConfig())
     assert out["double_text"].to_list() == [False, True, True, False, True, False]
     assert out["barrage_start"].to_list() == [True, False, False, False, False, False]

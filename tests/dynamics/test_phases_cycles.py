@@ -13,7 +13,9 @@ FIRST = date(2025, 1, 6)
 CONFIG = DynamicsConfig()
 
 
-def square_wave(lengths: list[int], high: float, low: float, seed: int, sd: float = 1.0) -> np.ndarray:
+def square_wave(
+    lengths: list[int], high: float, low: float, seed: int, sd: float = 1.0
+) -> np.ndarray:
     rng = np.random.default_rng(seed)
     parts = [np.full(n, high if i % 2 == 0 else low) for i, n in enumerate(lengths)]
     x = np.concatenate(parts) + rng.normal(0, sd, sum(lengths))

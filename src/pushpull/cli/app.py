@@ -332,5 +332,5 @@ def demo() -> None:
     for name, me, frame in frames:
         print_analysis(console, analyze(frame, me=me, conversation=name))
     console.print(
-        f"\nDemo data is in {home}. Try: pushpull --home {home.parent} analyze Sam --json -"
+        f"\nDemo data is in {home}. Try: pushpull --home {home} analyze Sam --json -"
     )
