@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_HOME := .demo
 
-.PHONY: demo test lint unit bench bench-analyze install dev clean
+.PHONY: demo test lint unit bench bench-analyze bench-dashboard install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ bench: $(VENV)/.installed-bench
 
 bench-analyze: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_analyze.py
+
+bench-dashboard: $(VENV)/.installed-dev
+	$(BIN)/python bench/bench_dashboard.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache .hypothesis

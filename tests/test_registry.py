@@ -101,11 +101,13 @@ def test_invalid_utf8_names_the_line(tmp_path: Path) -> None:
 
 def test_public_api_is_pinned() -> None:
     assert set(pushpull.__all__) == {
+        "Analysis",
         "Kind",
         "Message",
         "ParseIssue",
         "PushPullError",
         "__version__",
+        "analyze",
     }
 
 

@@ -24,4 +24,5 @@ def __getattr__(name: str) -> Any:
         return getattr(pushpull.analysis, name)
     raise AttributeError(f"module 'pushpull' has no attribute {name!r}")
 
+
 __version__ = "0.1.0"

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
 
 import polars as pl
-import pyarrow as pa
 
 from pushpull.model import Kind, Message, ParseIssue
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = ["FRAME_SCHEMA", "MessageFrame", "frame_to_messages", "messages_to_frame"]
 
@@ -34,19 +38,25 @@ FRAME_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-_ARROW_TYPES: dict[str, pa.DataType] = {
-    "sent_at": pa.timestamp("us"),
-    "utc_offset_s": pa.int32(),
-    "sender": pa.string(),
-    "text": pa.string(),
-    "kind": pa.string(),
-    "from_me": pa.bool_(),
-    "attachments": pa.list_(pa.string()),
-    "reply_to": pa.string(),
-    "record_id": pa.string(),
-    "line": pa.int64(),
-    "chat": pa.string(),
-}
+@cache
+def _arrow_types() -> dict[str, pa.DataType]:
+    """The Arrow type of each column (pyarrow is loaded on first use: a format with its own
+    column path, like WhatsApp's, never needs it, and loading it and NumPy costs 0.15 s)."""
+    import pyarrow as pa
+
+    return {
+        "sent_at": pa.timestamp("us"),
+        "utc_offset_s": pa.int32(),
+        "sender": pa.string(),
+        "text": pa.string(),
+        "kind": pa.string(),
+        "from_me": pa.bool_(),
+        "attachments": pa.list_(pa.string()),
+        "reply_to": pa.string(),
+        "record_id": pa.string(),
+        "line": pa.int64(),
+        "chat": pa.string(),
+    }
 
 
 @dataclass(slots=True)
@@ -91,9 +101,10 @@ def messages_to_frame(items: Iterable[Message | ParseIssue]) -> MessageFrame:
         line(item.line)
         chat(item.chat)
     # pyarrow builds columns from Python objects several times faster than Polars does.
-    table = pa.table(
-        {name: pa.array(values, type=_ARROW_TYPES[name]) for name, values in columns.items()}
-    )
+    import pyarrow as pa
+
+    types = _arrow_types()
+    table = pa.table({name: pa.array(values, type=types[name]) for name, values in columns.items()})
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     return MessageFrame(frame.cast(pl.Schema(FRAME_SCHEMA)), issues)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import itertools
 import json
 import pickle
 import shutil
@@ -17,6 +18,7 @@ from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -416,6 +418,46 @@ def test_text_before_the_first_message_and_an_impossible_time() -> None:
     ]
 
 
+def test_a_line_with_another_separator_than_most(tmp_path: Path) -> None:
+    """Both paths read a prefix whose date-time separator differs from the file's usual one,
+    including a separator the usual one would find only in the trailing " - "."""
+    path = tmp_path / "WhatsApp Chat with Sam.txt"
+    path.write_text(
+        "31/12/2023, 21:15 - Sam: one\n"
+        "31/12/2023, 21:16 - Sam: two\n"
+        "31/12/2023 21:17 - Sam: spaced\n"
+        "31/12/2023,21:18 - Sam: tight\n",
+        encoding="utf-8",
+    )
+    messages, issues = read(path)
+    assert not issues
+    assert [m.sent_at.minute for m in messages] == [15, 16, 17, 18]
+    spaced = tmp_path / "WhatsApp Chat with Alex.txt"
+    spaced.write_text(
+        "31/12/2023 21:15 - Alex: one\n"
+        "31/12/2023 21:16 - Alex: two\n"
+        "31/12/2023,21:17 - Alex: tight\n",
+        encoding="utf-8",
+    )
+    messages, issues = read(spaced)
+    assert not issues
+    assert [m.sent_at.minute for m in messages] == [15, 16, 17]
+
+
+def test_date_order_by_the_lines_that_decide_it(tmp_path: Path) -> None:
+    """Day-first and month-first lines both present: the order more lines show wins."""
+    path = tmp_path / "WhatsApp Chat with Sam.txt"
+    path.write_text(
+        "13/01/2024, 09:00 - Sam: day first\n"
+        "14/01/2024, 09:00 - Sam: day first\n"
+        "01/15/2024, 09:00 - Sam: month first\n",
+        encoding="utf-8",
+    )
+    messages, issues = read(path)
+    assert [m.sent_at.day for m in messages] == [13, 14]
+    assert len(issues) == 1 and issues[0].line == 3
+
+
 # --------------------------------------------------------------------------- zips and names
 
 
@@ -525,6 +567,75 @@ def test_markers_data_file_is_complete() -> None:
         # A system line is told from "Name: text" by the absence of ": ".
         assert ": " not in words["encryption_notice"], lang
         assert set(words["calls"]) == {"Voice call", "Missed voice call", "Missed video call"}
+
+
+# --------------------------------------------------------------------------- the column path
+
+
+def _parts() -> list[str]:
+    """Pieces of bodies: every marker the app writes (all languages), things around them."""
+    v = whatsapp._vocabulary()
+    files = ["IMG-20240101-WA0001.jpg", "STK-20240101-WA0002.webp", "x-STICKER-y.png", ""]
+    files += ["Report.pdf • 3 pages", "notes.txt • 2 pages", " "]
+    parts = [*v.exact, *v.notices, *v.location, *v.polls, *v.edited]
+    parts += [c + suffix for c in v.calls[:3] for suffix in ("", ", Tap to call back", ". 2 min")]
+    parts += [f + s for f in files for s in v.file_attached[:2]]
+    parts += [f"{opener}{f}>" for opener in v.attached for f in files[:2]]
+    parts += ["caption " + v.attached[0], "\nOPTION: yes (1 vote)", "\nOPÇÃO: não"]
+    parts += ["\u200e", "\u202a", "\ufeff", " ", "\n", ")", ">", "hi", ": ", "x <", "\u200e "]
+    return parts
+
+
+def _classify_both(pairs: list[tuple[str | None, str]]) -> None:
+    """``_classify`` (columns) gives what ``_Bodies.special`` (one body at a time) gives."""
+    bodies = whatsapp._Bodies(frozenset({"Report.pdf • 3 pages"}))
+    want = [bodies.special(raw, body) for raw, body in pairs]
+    rows = pl.DataFrame(
+        {
+            "i": range(len(pairs)),
+            "raw": [raw for raw, _ in pairs],
+            "sender": [None if raw is None else bodies.sender(raw) for raw, _ in pairs],
+            "body": [body for _, body in pairs],
+        },
+        schema={"i": pl.UInt32, "raw": pl.String, "sender": pl.String, "body": pl.String},
+    )
+    got = whatsapp._classify(rows, bodies).sort("i")
+    assert got.get_column("i").to_list() == list(range(len(pairs)))
+    for (raw, body), expected, row in zip(pairs, want, got.iter_rows(named=True), strict=True):
+        sender, text, kind, files = expected
+        attached = (row["attached"],) if row["attached"] is not None else ()
+        assert (row["sender"], row["text"], row["kind"], attached) == (
+            sender,
+            text,
+            kind.value,
+            files,
+        ), (raw, body)
+
+
+RAW_SENDERS = [None, "Sam", "\u200eSam\u200e", "x" * 81, "Sam changed the subject to"]
+
+
+def test_column_classifier_agrees_on_every_pair_of_markers() -> None:
+    parts = _parts()
+    bodies = ["", *parts, *("".join(p) for p in itertools.product(parts, repeat=2))]
+    _classify_both([(raw, body) for raw in RAW_SENDERS for body in bodies])
+
+
+@given(
+    pieces=st.lists(
+        st.tuples(
+            st.sampled_from(RAW_SENDERS),
+            st.lists(st.sampled_from(_parts()) | st.text(max_size=3), max_size=5),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_column_classifier_agrees_on_any_body(
+    pieces: list[tuple[str | None, list[str]]],
+) -> None:
+    _classify_both([(raw, "".join(body)) for raw, body in pieces])
 
 
 # --------------------------------------------------------------------------- round trips

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pushpull.errors import ParseError, ParticipantError, UnknownFormatError, UsageError
 from pushpull.store import (
@@ -11,11 +16,14 @@ from pushpull.store import (
     export_conversation,
     forget_conversation,
     import_file,
+    ingest,
     list_conversations,
     load_messages,
     set_me,
 )
 from tests.conftest import write_fixture
+
+DATA = Path(__file__).parent.parent / "data"
 
 ROWS = [
     ("2024-01-01T10:00:00", "Sam", "hello"),
@@ -168,3 +176,76 @@ def test_store_survives_reopening(tmp_path: Path) -> None:
         import_file(s, write_fixture(tmp_path / "a.txt", "Sam", ROWS))
     with Store(tmp_path / "home") as s:
         assert list_conversations(s)[0].n_messages == 4
+
+
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["Sam", "Kim"]),
+            st.integers(0, 2),
+            st.sampled_from(["Alex", "Sam"]),
+            st.sampled_from(["a", "b", "Sam"]),
+        ),
+        max_size=40,
+    )
+)
+@settings(max_examples=50, deadline=None)
+def test_occurrence_counts_identical_messages_before_it_in_its_conversation(
+    rows: list[tuple[str, int, str, str]],
+) -> None:
+    messages = pl.DataFrame(
+        {
+            "chat": [chat for chat, _, _, _ in rows],
+            "sent_at": [datetime(2024, 1, 1, 10, minute) for _, minute, _, _ in rows],
+            "sender": [sender for _, _, sender, _ in rows],
+            "text": [text for _, _, _, text in rows],
+        },
+        schema={
+            "chat": pl.String,
+            "sent_at": pl.Datetime("us"),
+            "sender": pl.String,
+            "text": pl.String,
+        },
+    )
+    ids = {"Sam": 1, "Kim": 2}
+    staged = ingest._stage(messages, ids)
+    seen: dict[tuple[str, int, str, str], int] = {}
+    expected = []
+    for row in rows:
+        expected.append(seen.get(row, 0))
+        seen[row] = seen.get(row, 0) + 1
+    assert staged.get_column("occurrence").to_list() == expected
+    assert staged.get_column("conversation_id").to_list() == [ids[row[0]] for row in rows]
+    assert staged.get_column("pos").to_list() == list(range(len(rows)))
+
+
+def test_names_reach_the_store_as_written(store: Store, tmp_path: Path) -> None:
+    """Values travel to DuckDB as data, never as SQL text: quotes and semicolons are names."""
+    odd = "O'Brien\"; DROP TABLE messages; --"
+    rows = [("2024-01-01T10:00:00", odd, "it's fine"), ("2024-01-01T10:01:00", "Sam", "ok")]
+    path = write_fixture(tmp_path / "a'b.txt", odd, rows)
+    result = import_file(store, path, me=odd)
+    assert result.conversations[0].me == odd
+    [summary] = list_conversations(store)
+    assert summary.name == odd and summary.me == odd
+    assert load_messages(store, odd).get_column("sender").to_list() == [odd, "Sam"]
+    again = import_file(store, path, me=odd)
+    assert again.already_imported
+
+
+def test_a_whatsapp_import_loads_neither_pandas_nor_pyarrow(tmp_path: Path) -> None:
+    """DuckDB's parameter binding imports pandas (and NumPy) when it is installed, and
+    pyarrow comes with NumPy: a quarter of a second that a large import must not pay."""
+    chat = DATA / "whatsapp" / "WhatsApp Chat with Sam.txt"
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from pushpull.store import Store, import_file\n"
+        f"with Store(Path({str(tmp_path / 'home')!r})) as store:\n"
+        f"    import_file(store, Path({str(chat)!r}))\n"
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'numpy') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"

@@ -8,6 +8,7 @@ import click
 from rich.console import Console
 from rich.panel import Panel
 
+import pushpull.cli.web_commands  # noqa: F401  (registers serve and report)
 from pushpull.cli.app import app, settings
 from pushpull.errors import PushPullError
 

@@ -313,24 +313,27 @@ SAMPLE = "data/sample"
 
 @app.command("demo")
 def demo() -> None:
-    """Import the bundled sample conversation into a separate demo store and summarise it."""
+    """Import the bundled sample conversation into a separate demo store, analyse it and write
+    its report."""
+    from pushpull.analysis import analyze
+    from pushpull.cli.analysis_view import print_analysis
+    from pushpull.report import write_report
+
     console = out()
     home = data_home(settings.home) / "demo"
     sample_dir = resources.files("pushpull").joinpath(SAMPLE)
     samples = json.loads(sample_dir.joinpath("samples.json").read_text("utf-8"))
+    reports: list[Path] = []
     with Store(home) as store:
         for sample in samples:
             with resources.as_file(sample_dir.joinpath(sample["file"])) as path:
                 print_import(console, import_file(store, path, me=sample["me"]))
-        frames = []
         for summary in list_conversations(store):
             print_summary(console, store, summary)
-            frames.append((summary.name, summary.me, load_messages(store, summary.name)))
-    from pushpull.analysis import analyze
-    from pushpull.cli.analysis_view import print_analysis
-
-    for name, me, frame in frames:
-        print_analysis(console, analyze(frame, me=me, conversation=name))
-    console.print(
-        f"\nDemo data is in {home}. Try: pushpull --home {home} analyze Sam --json -"
-    )
+            frame = load_messages(store, summary.name)
+            print_analysis(console, analyze(frame, me=summary.me, conversation=summary.name))
+            target = home / f"{summary.name.lower().replace(' ', '-')}-report.html"
+            reports.append(write_report(store, summary.name, target))
+    for report in reports:
+        console.print(f"\n[bold]Report written:[/] {report.resolve()}")
+    console.print(f"Demo data is in {home}. Try: pushpull --home {home} serve")

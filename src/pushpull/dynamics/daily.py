@@ -10,26 +10,12 @@ from datetime import date
 
 import polars as pl
 
+from pushpull.signals import FAMILIES
+
 __all__ = ["HOSTILE_FAMILIES", "MARKER_FAMILIES", "daily_table"]
 
 #: Marker families summed into each day's counts (columns ``m_<family>`` of the message frame).
-MARKER_FAMILIES = (
-    "affection",
-    "question",
-    "disclosure",
-    "future",
-    "deflection",
-    "distancing",
-    "criticism",
-    "contempt",
-    "defensiveness",
-    "stonewalling",
-    "repair",
-    "gaslighting",
-    "control",
-    "threat",
-    "insult",
-)
+MARKER_FAMILIES: tuple[str, ...] = FAMILIES
 #: Families that together make a day's *hostility*.
 HOSTILE_FAMILIES = (
     "criticism",

@@ -29,14 +29,16 @@ are recognised in English, Spanish, Portuguese, German, French and Italian; they
 ``from_me`` is always ``None``; the chat title comes from the file name ("WhatsApp Chat with
 Sam.txt", "WhatsApp Chat - Sam.zip"), else the file's stem.
 
-Two paths give the same result (a test holds them to it). ``read`` yields ``Message`` objects:
+Two paths give the same result (tests hold them to it). ``read`` yields ``Message`` objects:
 the text is decoded in large chunks, each split into prefix, sender and body by one compiled
 regular expression; a timestamp is parsed once per distinct prefix, a name once per sender.
-``read_frame`` (what the store uses) builds the columns with Polars: lines, prefixes and plain
-text are handled column-wise, dates and clock readings are parsed once per distinct value. In
-both, a body goes through the marker checks of ``_Bodies.special`` only when it could be a
-marker (it starts with one's first four characters or a direction mark, ends with ")" or ">",
-or has no sender); everything else is plain text as written.
+``read_frame`` (what the store uses) works on columns with Polars and no Python per message:
+lines are cut into prefix, sender and body by whole-column operations, dates, clock readings
+and names are parsed once per distinct value, and ``_classify`` runs the marker checks of
+``_Bodies.special`` as column expressions. In both, a body meets the marker checks only when
+it could be a marker (it starts with one's first four characters or a direction mark, ends
+with ")" or ">", or has no sender); everything else is plain text as written. The date order
+is decided on the line column for both paths.
 """
 
 from __future__ import annotations
@@ -107,6 +109,8 @@ class _Vocabulary:
     exact: dict[str, Kind]
     #: A call notice with a suffix (", Tap to call back", ". 12 min").
     call_with_suffix: re.Pattern[str]
+    #: Every call notice, longest first.
+    calls: tuple[str, ...]
     notices: tuple[str, ...]
     file_attached: tuple[str, ...]
     attached: tuple[str, ...]
@@ -165,16 +169,16 @@ def _vocabulary() -> _Vocabulary:
             chat_file.append(re.compile(f"^{re.escape(before)}(.+){re.escape(after)}$"))
     starters = [*exact, *notices, *attached, *location, *polls, *calls]
     initials = "".join(sorted({t[0] for t in tokens} | {t[0].upper() for t in tokens}))
+    longest_first = tuple(sorted(set(calls), key=len, reverse=True))
     return _Vocabulary(
         ampm=ampm,
         ampm_pattern=ampm_pattern,
         ampm_initials=initials,
         exact=exact,
         call_with_suffix=re.compile(
-            "(?:"
-            + "|".join(re.escape(c) for c in sorted(set(calls), key=len, reverse=True))
-            + r")[,.] [^\n]*\Z"
+            "(?:" + "|".join(re.escape(c) for c in longest_first) + r")[,.] [^\n]*\Z"
         ),
+        calls=longest_first,
         notices=tuple(notices),
         file_attached=tuple(file_attached),
         attached=tuple(attached),
@@ -243,44 +247,58 @@ def _read_layout(sample: str) -> _Layout | None:
     )
 
 
-_B_MARK = rb"(?:\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\xef\xbb\xbf)*"
-_B_DATE_TIME = rb"(?:, (?:\xc3\xa0 )?| (?:\xc3\xa0 )?|,)\d{1,2}[:.]\d\d"
-_B_BIG = rb"(?:1[3-9]|2\d|3[01])"
+#: The year and the clock up to its minutes, as the date order is decided on them (ASCII
+#: digits: a line counts before any of it is parsed).
+_ORDER_YEAR = "[0-9]{2,4}"
+_ORDER_CLOCK = "(?:, (?:à )?| (?:à )?|,)[0-9]{1,2}[:.][0-9][0-9]"
+#: A day (never a month): 13 to 31.
+_BIG = "(?:1[3-9]|2[0-9]|3[01])"
 
 
-def _decide_order(data: bytes, layout: _Layout) -> str:
-    """Day-first ("dmy") or month-first ("mdy") for the whole file (see the module docstring)."""
-    s = re.escape(layout.sep.encode())
-    # Led by "\n" (the first line is checked on its own): a literal start lets the regex
-    # engine skip through the file several times faster than "^" with MULTILINE does.
-    lead = _B_MARK + (rb"\[" if layout.ios else b"")
-    day = lead + _B_BIG + s + rb"\d{1,2}" + s + rb"\d{2,4}" + _B_DATE_TIME
-    month = lead + rb"\d{1,2}" + s + _B_BIG + s + rb"\d{2,4}" + _B_DATE_TIME
-    first_line = b"\n" + data[: data.find(b"\n") if b"\n" in data[:4096] else 4096]
+def _decide_order(lines: pl.Series, layout: _Layout) -> str:
+    """Day-first ("dmy") or month-first ("mdy") for the whole file (see the module docstring).
 
-    def count(pattern: bytes, everything: bool) -> int:
-        regex = re.compile(b"\n" + pattern)
-        if not everything:
-            return int(regex.search(first_line) is not None or regex.search(data) is not None)
-        return len(regex.findall(first_line)) + len(regex.findall(data))
-
-    dmy, mdy = count(day, False), count(month, False)
-    if dmy and mdy:
-        return "dmy" if count(day, True) >= count(month, True) else "mdy"
-    if dmy or mdy:
-        return "dmy" if dmy else "mdy"
-    dates = re.compile(
-        rb"\n" + lead + rb"(\d{1,2})" + s + rb"(\d{1,2})" + s + rb"(\d{2,4})" + _B_DATE_TIME
+    Both counts run at once over the line column; only a file whose every date field is 12 or
+    less goes on to the (rarer, slower) check of which order keeps the dates from running
+    backwards.
+    """
+    s = pl.escape_regex(layout.sep)
+    lead = f"^{_MARK}*" + (r"\[" if layout.ios else "")
+    day = f"{lead}{_BIG}{s}[0-9]{{1,2}}{s}{_ORDER_YEAR}{_ORDER_CLOCK}"
+    month = f"{lead}[0-9]{{1,2}}{s}{_BIG}{s}{_ORDER_YEAR}{_ORDER_CLOCK}"
+    line = pl.col("line")
+    counts = (
+        lines.to_frame("line")
+        .select(line.str.contains(day).sum(), line.str.contains(month).sum().alias("month"))
+        .row(0)
     )
-    back_dmy = back_mdy = 0
-    previous: tuple[bytes, bytes, bytes] | None = None
-    for date in dates.findall(first_line) + dates.findall(data):
-        if previous is not None and date != previous:
-            a0, b0, y0 = int(previous[0]), int(previous[1]), int(previous[2])
-            a1, b1, y1 = int(date[0]), int(date[1]), int(date[2])
-            back_dmy += (y1, b1, a1) < (y0, b0, a0)
-            back_mdy += (y1, a1, b1) < (y0, a0, b0)
-        previous = date
+    n_dmy, n_mdy = int(counts[0] or 0), int(counts[1] or 0)
+    if n_dmy or n_mdy:
+        return "dmy" if n_dmy >= n_mdy else "mdy"
+    found = (
+        lines.str.extract_groups(
+            f"{lead}([0-9]{{1,2}}){s}([0-9]{{1,2}}){s}({_ORDER_YEAR}){_ORDER_CLOCK}"
+        )
+        .struct.rename_fields(["a", "b", "y"])
+        .struct.unnest()
+        .drop_nulls()
+    )
+    # Each change of date (as written) counts as running backwards under an order when the
+    # new date sorts before the previous one under it.
+    ints = [pl.col(c).cast(pl.Int64) for c in ("a", "b", "y")]
+    a1, b1, y1 = ints
+    a0, b0, y0 = (c.shift(1) for c in ints)
+    changed = pl.any_horizontal(pl.col(c) != pl.col(c).shift(1) for c in ("a", "b", "y"))
+
+    def earlier(x1: pl.Expr, x0: pl.Expr, z1: pl.Expr, z0: pl.Expr) -> pl.Expr:
+        """(y1, x1, z1) < (y0, x0, z0)."""
+        return (y1 < y0) | ((y1 == y0) & ((x1 < x0) | ((x1 == x0) & (z1 < z0))))
+
+    back = found.select(
+        (changed & earlier(b1, b0, a1, a0)).sum().alias("dmy"),
+        (changed & earlier(a1, a0, b1, b0)).sum().alias("mdy"),
+    ).row(0)
+    back_dmy, back_mdy = int(back[0] or 0), int(back[1] or 0)
     if back_dmy != back_mdy:
         return "dmy" if back_dmy < back_mdy else "mdy"
     return "mdy" if layout.us_clock else "dmy"
@@ -517,7 +535,7 @@ def _chunks(data: bytes, start: int, path: Path) -> Iterator[str]:
             if cut > 0:
                 end = cut - 1 if data[cut - 1 : cut] == b"\r" else cut
         piece = data[pos:end]
-        if b"\r\n" in piece:
+        if b"\r" in piece:  # one byte: memchr, ten times faster than looking for two
             piece = piece.replace(b"\r\n", b"\n")
         try:
             text = piece.decode("utf-8")
@@ -533,8 +551,8 @@ def _chunks(data: bytes, start: int, path: Path) -> Iterator[str]:
         pos = end
 
 
-def _prepare(data: bytes, start: int, path: Path) -> tuple[_Layout, _Clock]:
-    """The file's layout (from its first lines) and date order (from all of it)."""
+def _layout_of(data: bytes, start: int, path: Path) -> _Layout:
+    """The file's layout, read from its first lines."""
     sample = data[start : start + _SAMPLE_BYTES].decode("utf-8", errors="replace")
     layout = _read_layout(sample)
     if layout is None:
@@ -545,7 +563,15 @@ def _prepare(data: bytes, start: int, path: Path) -> tuple[_Layout, _Clock]:
             expected="lines like '31/12/2023, 21:15 - Name: text' or '[31/12/2023, 21:15:07] "
             "Name: text'",
         )
-    return layout, _Clock(layout, layout.order or _decide_order(data, layout))
+    return layout
+
+
+def _text_lines(data: bytes, start: int, path: Path) -> tuple[bytes, pl.Series]:
+    """The text from byte ``start`` with LF line ends, and its lines as a column."""
+    text = data[start:] if start else data
+    if b"\r" in text:  # one byte: memchr, ten times faster than looking for two
+        text = text.replace(b"\r\n", b"\n")
+    return text, _lines(text, data, start, path)
 
 
 def _no_messages(path: Path) -> ParseError:
@@ -579,7 +605,9 @@ def _rows(
     sender and body; plain text goes straight out, anything that may be a marker or a system
     line goes through ``_Bodies.special``.
     """
-    layout, clock = _prepare(data, start, path)
+    layout = _layout_of(data, start, path)
+    order = layout.order or _decide_order(_text_lines(data, start, path)[1], layout)
+    clock = _Clock(layout, order)
     split = _line_pattern(layout).split
     bodies = _Bodies(names)
     heads, marks, enders = bodies.v.heads, _MARKS, ")>"
@@ -670,12 +698,12 @@ def _preamble_issue(text: str) -> ParseIssue:
 
 
 def _polars_prefix(layout: _Layout) -> str:
-    """``_line_pattern`` for one line in Polars (Rust regex: no lookaround): groups prefix,
-    date, clock."""
+    """``_line_pattern``'s prefix for one line in Polars, without groups: the regex engine finds
+    a match without captures several times faster (and Rust's regex has no lookaround)."""
     ampm = f"(?=[{_vocabulary().ampm_initials}])"
-    stamp = _stamp_pattern(layout).replace(ampm, "")
+    stamp = _stamp_pattern(layout, capture=False).replace(ampm, "")
     stamp = rf"\[{stamp}\] " if layout.ios else rf"{stamp} [-–] "
-    return rf"^({_MARK}*{stamp})"
+    return rf"^{_MARK}*{stamp}"
 
 
 def _gate(v: _Vocabulary) -> str:
@@ -687,114 +715,56 @@ def _gate(v: _Vocabulary) -> str:
 def _frame(data: bytes, start: int, path: Path, names: frozenset[str], chat: str) -> MessageFrame:
     """All messages as columns, computed column-wise by Polars (``read_frame``'s path).
 
-    The same rules as ``_rows``: lines are cut into prefix, sender and body by the same
-    pattern, dates and clock readings are parsed by the same ``_Clock`` (once per distinct
-    value), and every body that may be a marker or a system line goes through the same
-    ``_Bodies.special``; only plain text is handled here without Python per message.
+    The same rules as ``_rows``: a line starts a message when it matches the same prefix
+    pattern; dates and clock readings are parsed by the same ``_Clock`` (once per distinct
+    value); bodies that may be markers or system lines are classified by ``_classify``, which
+    is ``_Bodies.special`` written in columns (a test holds the two to the same answers).
     """
-    layout, clock = _prepare(data, start, path)
-    text = data[start:] if start else data
-    if b"\r\n" in text:
-        text = text.replace(b"\r\n", b"\n")
-    df = pl.DataFrame({"line": _lines(text, data, start, path)})
-    df = (
-        df.with_columns(pl.col("line").str.extract_groups(_polars_prefix(layout)).alias("g"))
-        .unnest("g")
-        .rename({"1": "prefix", "2": "date", "3": "clock"})
-    )
-    days = {d: clock.day(d) for d in df.get_column("date").drop_nulls().unique().to_list()}
-    times = {c: clock.time(c) for c in df.get_column("clock").drop_nulls().unique().to_list()}
-    df = df.with_columns(
-        (
-            pl.col("date").replace_strict(days, default=None, return_dtype=pl.Datetime("us"))
-            + pl.col("clock").replace_strict(times, default=None, return_dtype=pl.Duration("us"))
-        ).alias("at"),
-        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("number"),
-    ).drop("date", "clock")
-    df = df.with_columns(pl.col("at").is_not_null().cum_sum().alias("msg"))
-
-    issues = _frame_issues(df, text.endswith((b"\n", b"\r")))
-    preamble = "\n".join(df.filter(pl.col("msg") == 0).get_column("line").to_list())
-
-    # Bodies: the text after "Name: " on a message's first line, then its continuation lines
-    # (joined only where there are some: a few percent of messages).
-    starts = df.filter(pl.col("at").is_not_null())
-    if starts.height == 0:
-        raise _no_messages(path)
-    continued = df.filter(pl.col("at").is_null() & (pl.col("msg") > 0))
-    joined = (
-        df.filter(pl.col("msg").is_in(continued.get_column("msg").unique().implode()))
-        .select(
-            "msg",
-            pl.when(pl.col("at").is_not_null())
-            .then(pl.lit(None, dtype=pl.String))
-            .otherwise(pl.col("line"))
-            .alias("more"),
-        )
-        .group_by("msg", maintain_order=True)
-        .agg(pl.col("more").drop_nulls().str.join("\n"))
-    )
-    del df, continued
-    messages = (
-        starts.select(
-            "msg",
-            "at",
-            "number",
-            pl.col("line").str.slice(pl.col("prefix").str.len_chars()).str.splitn(": ", 2),
-        )
-        .unnest("line")
-        .join(joined, on="msg", how="left")
-        .select(
-            "at",
-            "number",
-            pl.when(pl.col("field_1").is_not_null()).then("field_0").alias("sender_raw"),
-            pl.when(pl.col("more").is_null())
-            .then(pl.coalesce("field_1", "field_0"))
-            .otherwise(pl.concat_str(pl.coalesce("field_1", "field_0"), "more", separator="\n"))
-            .alias("body"),
-        )
-    )
-    del starts, joined
-
+    layout = _layout_of(data, start, path)
+    text, lines = _text_lines(data, start, path)
+    clock = _Clock(layout, layout.order or _decide_order(lines, layout))
+    cut = _cut_lines(lines, layout)
+    del lines
     bodies = _Bodies(names)
-    raw_senders = messages.get_column("sender_raw").drop_nulls().unique().to_list()
-    senders = {raw: bodies.sender(raw) for raw in raw_senders}
-    messages = messages.with_columns(
-        pl.col("sender_raw")
-        .replace_strict(senders, default=None, return_dtype=pl.String)
-        .alias("sender")
-    )
-    plain = messages.get_column("sender").is_not_null() & ~messages.get_column("body").str.contains(
-        _gate(bodies.v)
-    )
-    marked = messages.with_row_index("i").filter(~plain).select("i", "sender_raw", "body")
-    index = marked.get_column("i")
-    results = [
-        bodies.special(raw, body)
-        for raw, body in zip(
-            marked.get_column("sender_raw").to_list(),
-            marked.get_column("body").to_list(),
-            strict=True,
+    messages, more, before, bad = _gather(cut, clock, bodies)
+    issues = _frame_issues(bad, cut, text.endswith((b"\n", b"\r")))
+    preamble = "\n".join(before.get_column("line").to_list())
+    del cut, text, before
+    if messages.height == 0:
+        raise _no_messages(path)
+    if more.height:
+        # Messages are numbered 1, 2, ... in order, so message m is row m - 1.
+        rows = more.get_column("msg").cast(pl.Int64) - 1
+        body = messages.get_column("body")
+        joined = body.gather(rows) + "\n" + more.get_column("more")
+        marked = messages.get_column("sender").gather(rows).is_null() | joined.str.contains(
+            _gate(bodies.v)
         )
-    ]
-    n = messages.height
-    sender = messages.get_column("sender").scatter(index, [r[0] for r in results])
-    body = messages.get_column("body").scatter(index, [r[1] for r in results])
-    kind = pl.repeat(Kind.TEXT.value, n, eager=True).scatter(index, [r[2].value for r in results])
-    attached = pl.Series([None] * n, dtype=pl.String).scatter(
-        index, [r[3][0] if r[3] else None for r in results]
+        messages = messages.with_columns(
+            body.scatter(rows, joined), messages.get_column("marked").scatter(rows, marked)
+        )
+    del more
+    special = _classify(
+        messages.with_row_index("i").filter("marked").select("i", "raw", "sender", "body"),
+        bodies,
     )
+    index = special.get_column("i")
+    n = messages.height
     out = pl.DataFrame(
         {
             "sent_at": messages.get_column("at"),
-            "sender": sender,
-            "text": body,
-            "kind": kind,
-            "attached": attached,
+            "sender": messages.get_column("sender").scatter(index, special.get_column("sender")),
+            "text": messages.get_column("body").scatter(index, special.get_column("text")),
+            "kind": pl.repeat(Kind.TEXT.value, n, eager=True).scatter(
+                index, special.get_column("kind")
+            ),
+            "attached": pl.repeat(None, n, dtype=pl.String, eager=True).scatter(
+                index, special.get_column("attached")
+            ),
             "line": messages.get_column("number"),
         }
     )
-    del messages, sender, body, kind, attached
+    del messages, special
     if preamble.strip(_MARKS + " \n\t"):
         issues.insert(
             sum(1 for i in issues if i.action.endswith("first message")),
@@ -831,6 +801,289 @@ def _frame(data: bytes, start: int, path: Path, names: frozenset[str], chat: str
     return MessageFrame(frame.cast(pl.Schema(FRAME_SCHEMA)), issues)
 
 
+def _cut_lines(lines: pl.Series, layout: _Layout) -> pl.DataFrame:
+    """Per line: its text, its prefix (null unless it looks like a message start), the
+    prefix cut in two at the layout's separator (``date``, ``clock``: what ``_Clock.at`` cuts),
+    and the text after the prefix cut at the first ": " (``head``, ``tail``)."""
+    return (
+        pl.LazyFrame({"line": lines})
+        .with_columns(pl.col("line").str.extract(_polars_prefix(layout), 0).alias("prefix"))
+        .with_columns(
+            pl.col("prefix")
+            .str.splitn(layout.date_time, 2)
+            .struct.rename_fields(["date", "clock"])
+            .alias("stamp"),
+            pl.col("line")
+            .str.slice(pl.col("prefix").str.len_chars())
+            .str.splitn(": ", 2)
+            .struct.rename_fields(["head", "tail"])
+            .alias("after"),
+        )
+        .unnest("stamp", "after")
+        .collect()
+    )
+
+
+def _times(cut: pl.DataFrame, clock: _Clock) -> pl.Expr:
+    """The time each line's prefix shows (null: no prefix, or an impossible date or time).
+
+    Only the distinct dates and clock readings go to Python. A line written with another
+    separator than most can leave no clock reading (the separator was found in the trailing
+    " - "): ``_Clock.at`` reads those few prefixes whole.
+    """
+    date, clock_reading, prefix = pl.col("date"), pl.col("clock"), pl.col("prefix")
+    dates, readings = (
+        found.to_series()
+        for found in pl.collect_all(
+            [cut.lazy().select(c.drop_nulls().unique()) for c in (date, clock_reading)]
+        )
+    )
+    days = {d: clock.day(d.lstrip(_PREFIX_EDGES)) for d in dates.to_list()}
+    times: dict[str, timedelta | None] = {}
+    unusual: list[str] = []
+    for reading in readings.to_list():
+        bare = reading.rstrip(_PREFIX_EDGES)
+        if bare:
+            times[reading] = clock.time(bare)
+        else:
+            unusual.append(reading)
+    day = date.replace_strict(days, default=None, return_dtype=pl.Datetime("us"))
+    time = clock_reading.replace_strict(times, default=None, return_dtype=pl.Duration("us"))
+    odd = prefix.is_not_null() & clock_reading.is_null()
+    if unusual:
+        odd = prefix.is_not_null() & (clock_reading.is_null() | clock_reading.is_in(unusual))
+    prefixes = cut.lazy().filter(odd).select(prefix.unique()).collect().to_series().to_list()
+    if not prefixes:
+        return day + time
+    whole = {p: clock.at(p) for p in prefixes}
+    return (
+        pl.when(odd)
+        .then(prefix.replace_strict(whole, default=None, return_dtype=pl.Datetime("us")))
+        .otherwise(day + time)
+    )
+
+
+def _gather(
+    cut: pl.DataFrame, clock: _Clock, bodies: _Bodies
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """From the cut lines, in one parallel pass: the messages (time, line number, ``raw``: the
+    text before ": " or null, ``sender``: the name ``raw`` is or null, ``body``: the first
+    line's text, ``marked``: may be a marker or system line); the continuation lines joined
+    per message (``msg``, ``more``); the lines before the first message; and the lines that
+    look like message starts but whose date or time is impossible."""
+    v = bodies.v
+    prefix, head, tail = pl.col("prefix"), pl.col("head"), pl.col("tail")
+    raws = cut.lazy().filter(prefix.is_not_null() & tail.is_not_null()).select(head.unique())
+    senders = {raw: bodies.sender(raw) for raw in raws.collect().to_series().to_list()}
+    at = pl.col("at")
+    lines = cut.lazy().with_columns(
+        _times(cut, clock).alias("at"),
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("number"),
+    )
+    lines = lines.with_columns(at.is_not_null().cum_sum().alias("msg"))
+    sender = pl.col("raw").replace_strict(senders, default=None, return_dtype=pl.String)
+    messages = (
+        lines.filter(at.is_not_null())
+        .select(
+            "at",
+            "number",
+            pl.when(tail.is_not_null()).then(head).alias("raw"),
+            pl.coalesce(tail, head).alias("body"),
+        )
+        .with_columns(sender.alias("sender"))
+        .with_columns(
+            (pl.col("sender").is_null() | pl.col("body").str.contains(_gate(v))).alias("marked")
+        )
+    )
+    more = (
+        lines.filter(at.is_null() & (pl.col("msg") > 0))
+        .group_by("msg", maintain_order=True)
+        .agg(pl.col("line").str.join("\n").alias("more"))
+    )
+    before = lines.filter(pl.col("msg") == 0).select("line")
+    bad = lines.filter(prefix.is_not_null() & at.is_null()).select("number", "prefix", "msg")
+    found = pl.collect_all([messages, more, before, bad])
+    return found[0], found[1], found[2], found[3]
+
+
+def _classify(rows: pl.DataFrame, bodies: _Bodies) -> pl.DataFrame:
+    """``_Bodies.special`` for many bodies at once: columns ``raw`` (the text before ": ", or
+    null), ``sender`` (the name it is, or null) and ``body`` become ``sender``, ``text``,
+    ``kind`` and ``attached`` (a file name, or null); ``i`` is kept, row order is not.
+
+    The steps of ``special``/``classify`` in their order; each step sees only the rows no
+    earlier step decided, so few rows meet the costly ones. Only a poll's question is cut out
+    in Python (polls are rare).
+    """
+    v = bodies.v
+    body, raw, sender = pl.col("body"), pl.col("raw"), pl.col("sender")
+    system = sender.is_null()
+    # special(): a line without a sender is a system notice (or a call), whole.
+    whole = pl.when(raw.is_not_null()).then(pl.concat_str(raw, pl.lit(": "), body)).otherwise(body)
+    # classify(): an edit note at the end is cut off, with the marks and one space before it
+    # (as one pattern: the leftmost match ending the body is the very cut ``classify`` makes).
+    notes = "|".join(pl.escape_regex(m) for m in v.edited)
+    note = f" ?{_MARK}*(?:{notes})\\z"
+    edited = ~system & body.str.contains(note)
+    shortened = body.str.replace(note, "")
+    rows = rows.select(
+        "i",
+        "sender",
+        system.alias("system"),
+        edited.alias("edited"),
+        pl.when(system).then(whole).when(edited).then(shortened).otherwise(body).alias("body"),
+    )
+    body, system, edited = pl.col("body"), pl.col("system"), pl.col("edited")
+    led = body.str.contains(f"^{_MARK}")
+    text = pl.when(system | led).then(body.str.strip_chars_start(_MARKS)).otherwise(body)
+    rows = rows.with_columns(
+        led.alias("led"),
+        text.alias("text"),
+        text.str.splitn("\n", 2).struct.rename_fields(["first", "rest"]).alias("parts"),
+    ).unnest("parts")
+    # exact_kind(): the first line, without trailing spaces and marks, is a marker, or a call
+    # notice with a suffix when it is the only line.
+    first, rest, text, led = pl.col("first"), pl.col("rest"), pl.col("text"), pl.col("led")
+    line = first.str.strip_chars_end(_TRAILING)
+    exact = line.replace_strict(
+        {k: kind.value for k, kind in v.exact.items()}, default=None, return_dtype=pl.String
+    )
+    calls = "|".join(pl.escape_regex(c) for c in v.calls)
+    suffixed_call = rest.is_null() & line.str.contains(f"^(?:{calls})[,.] [^\\n]*\\z")
+    call = pl.lit(Kind.CALL.value)
+    rows = rows.with_columns(
+        pl.when((exact == call) | (exact.is_null() & suffixed_call))
+        .then(call)
+        .otherwise(exact)
+        .alias("kind"),
+        rest.fill_null(""),
+    )
+    kind = pl.col("kind")
+
+    decided: list[pl.DataFrame] = []
+
+    def decide(
+        chosen: pl.DataFrame, text: pl.Expr, kind: pl.Expr, attached: pl.Expr | None = None
+    ) -> None:
+        nobody = system | (kind == Kind.SYSTEM.value)
+        sender_out = pl.when(nobody).then(pl.lit("")).otherwise(sender)
+        decided.append(
+            chosen.select(
+                "i",
+                sender_out.alias("sender"),
+                text.alias("text"),
+                kind.alias("kind"),
+                (pl.lit(None, dtype=pl.String) if attached is None else attached).alias("attached"),
+            )
+        )
+
+    # A line without a sender is a call notice or a system notice, whole.
+    decide(
+        rows.filter(system),
+        text,
+        pl.when(kind == Kind.CALL.value).then(kind).otherwise(pl.lit(Kind.SYSTEM.value)),
+    )
+    # A call notice keeps its text (without LRMs); any other marker gives way to its caption.
+    decide(
+        rows.filter(~system & kind.is_not_null()),
+        pl.when(kind == Kind.CALL.value)
+        .then(text.str.replace_all(_LRM, "", literal=True))
+        .otherwise(rest),
+        kind,
+    )
+    rows = rows.filter(~system & kind.is_null())
+    files = _attachments(rows.filter(first.str.ends_with(")") | first.str.ends_with(">")), bodies)
+    caption, name = pl.col("caption"), pl.col("name")
+    upper = name.str.to_uppercase()
+    sticker = (
+        upper.str.starts_with("STK-")
+        | upper.str.contains("-STICKER-", literal=True)
+        | upper.str.ends_with(".WEBP")
+    )
+    decide(
+        files,
+        pl.when((caption != "") & (rest != ""))
+        .then(pl.concat_str(caption, rest, separator="\n"))
+        .when(caption != "")
+        .then(caption)
+        .otherwise(rest),
+        pl.when(sticker).then(pl.lit(Kind.STICKER.value)).otherwise(pl.lit(Kind.MEDIA.value)),
+        name,
+    )
+    rows = rows.join(files.select("i"), on="i", how="anti")
+
+    polls = rows.filter(first.str.strip_chars(_MARKS).is_in(sorted(v.polls)))
+    questions = [bodies.poll(r) for r in polls.get_column("rest").to_list()]
+    polls = polls.with_columns(pl.Series("question", questions, dtype=pl.String))
+    decide(polls, pl.col("question"), pl.lit(Kind.POLL.value))
+    rows = rows.join(polls.select("i"), on="i", how="anti")
+    located: pl.Expr = pl.lit(None, dtype=pl.String)
+    for prefix in reversed(v.location):
+        located = (
+            pl.when(text.str.starts_with(prefix))
+            .then(text.str.slice(len(prefix)))
+            .otherwise(located)
+        )
+    notice = pl.any_horizontal(text.str.starts_with(n) for n in v.notices)
+    rows = rows.with_columns(located.alias("located"))
+    located = pl.col("located")
+    decide(
+        rows,
+        pl.when(located.is_not_null())
+        .then(located)
+        .when(notice | (led & ~edited))
+        .then(text)
+        .otherwise(body),
+        pl.when(located.is_not_null())
+        .then(pl.lit(Kind.LOCATION.value))
+        .when(notice | (led & ~edited))
+        .then(pl.lit(Kind.SYSTEM.value))
+        .when(edited)
+        .then(pl.lit(Kind.EDITED.value))
+        .otherwise(pl.lit(Kind.TEXT.value)),
+    )
+    return pl.concat(decided)
+
+
+def _attachments(rows: pl.DataFrame, bodies: _Bodies) -> pl.DataFrame:
+    """``_Bodies.attachment`` for first lines ending in ")" or ">": the rows that name a file,
+    with columns ``name`` and ``caption`` added (marks removed from both)."""
+    v = bodies.v
+    bare = pl.col("first").str.replace_all(_MARK, "")
+    named: pl.Expr = pl.lit(None, dtype=pl.String)
+    for suffix in reversed(v.file_attached):
+        named = (
+            pl.when(bare.str.ends_with(suffix)).then(bare.str.head(-len(suffix))).otherwise(named)
+        )
+    rows = rows.with_columns(bare.alias("bare"), named.str.strip_chars(" ").alias("name"))
+    bare, name = pl.col("bare"), pl.col("name")
+    columns = [*rows.drop("bare", "name").columns, "name", "caption"]
+    # "NAME (file attached)"; a name with " • " that is no file in the zip is cut there.
+    suffixed = rows.filter(name.is_not_null()).with_columns(
+        pl.when(~name.is_in(sorted(bodies.names)) & name.str.contains(" • ", literal=True))
+        .then(name.str.splitn(" • ", 2).struct.field("field_0").str.strip_chars(" "))
+        .otherwise(name)
+        .alias("name"),
+        pl.lit("").alias("caption"),
+    )
+    found = [suffixed.select(columns)]
+    # "CAPTION <attached: NAME>": the first language's opener that occurs, where it last does.
+    untagged = rows.filter(name.is_null() & bare.str.ends_with(">"))
+    for opener in v.attached:
+        has = bare.str.contains(opener, literal=True)
+        tag = bare.str.extract_groups(f"(?s)^(.*){pl.escape_regex(opener)}(.*)>\\z")
+        found.append(
+            untagged.filter(has)
+            .with_columns(tag.struct.rename_fields(["caption", "name"]).alias("tag"))
+            .drop("name")
+            .unnest("tag")
+            .with_columns(name.str.strip_chars(" "), pl.col("caption").str.strip_chars_end(" "))
+            .select(columns)
+        )
+        untagged = untagged.filter(~has)
+    return pl.concat(found).filter(name != "")
+
+
 def _lines(text: bytes, data: bytes, start: int, path: Path) -> pl.Series:
     """The lines of ``text`` (LF line ends, no final empty line) as a Polars column.
 
@@ -859,16 +1112,15 @@ def _lines(text: bytes, data: bytes, start: int, path: Path) -> pl.Series:
     return table.get_column("line").fill_null("")
 
 
-def _frame_issues(df: pl.DataFrame, final_newline: bool) -> list[ParseIssue]:
+def _frame_issues(bad: pl.DataFrame, cut: pl.DataFrame, final_newline: bool) -> list[ParseIssue]:
     """Issues for lines that look like a message start but whose date or time is impossible
     (with the text up to the next such line, as ``_rows`` reports them)."""
-    bad = df.filter(pl.col("prefix").is_not_null() & pl.col("at").is_null())
     if bad.height == 0:
         return []
-    looks = df.get_column("prefix").is_not_null().arg_true().to_list()
-    lines = df.get_column("line")
+    looks = cut.get_column("prefix").is_not_null().arg_true().to_list()
+    lines = cut.get_column("line")
     issues = []
-    for number, prefix, msg in bad.select("number", "prefix", "msg").iter_rows():
+    for number, prefix, msg in bad.iter_rows():
         index = number - 1
         at = bisect.bisect_right(looks, index)
         after = looks[at] if at < len(looks) else len(lines)
@@ -896,6 +1148,15 @@ def _utf8(data: bytes, path: Path) -> tuple[bytes, int]:
                 expected="a WhatsApp export encoded as UTF-8 or UTF-16",
             ) from exc
     return data, 0
+
+
+def _read_all(file: ExportFile) -> bytes:
+    """The whole file, read with one request for its size: a read to the end goes through the
+    progress-counting stream in small pieces, three times slower for a large export."""
+    with file.open() as f:
+        data = f.read(file.size)
+        rest = f.read()  # the file may have grown since its size was taken
+    return data + rest if rest else data
 
 
 def _chat_member(zf: zipfile.ZipFile) -> zipfile.ZipInfo | None:
@@ -1024,7 +1285,7 @@ class WhatsAppSource:
     def _load(self, file: ExportFile) -> tuple[bytes, int, str, frozenset[str]]:
         """The chat text's bytes, the chat title, and the media file names beside it."""
         if not file.is_zip:
-            return *_utf8(file.read_bytes(), file.path), _title(file.name, None), frozenset()
+            return *_utf8(_read_all(file), file.path), _title(file.name, None), frozenset()
         try:
             with file.zip() as zf:
                 member = _chat_member(zf)

@@ -21,11 +21,9 @@ from duckdb import DuckDBPyConnection
 from pushpull.errors import ParseError, ParticipantError, UsageError
 from pushpull.model import ParseIssue
 from pushpull.sources import ExportFile, detect, get_source, read_frame
-from pushpull.store.database import Store
+from pushpull.store.database import Store, execute, values
 
 __all__ = ["ConversationImport", "ImportResult", "file_sha256", "import_file"]
-
-_HASH_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,11 +54,8 @@ class ImportResult:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as f:
-        while chunk := f.read(_HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def import_file(
@@ -93,7 +88,8 @@ def import_file(
 
     source = get_source(fmt) if fmt else detect(file)
     frame = read_frame(source, file)
-    messages = frame.messages
+    messages, issues = frame.messages, frame.issues
+    del frame
     if messages.height == 0:
         raise ParseError(
             "no messages were found in it.",
@@ -119,39 +115,45 @@ def import_file(
         pl.col("text").fill_null(""),
         pl.col("sender").fill_null(""),
         pl.col("attachments").fill_null([]),
-    ).with_row_index("pos")
-
-    chats = messages.get_column("chat").unique(maintain_order=True).to_list()
-    people = _participants_by_chat(messages)
+    )
+    n_read_total = messages.height
+    summary = messages.group_by("chat", maintain_order=True).agg(
+        pl.len().alias("n_read"),
+        pl.col("sender").filter(pl.col("sender") != "").unique(maintain_order=True).alias("people"),
+        pl.col("sender").filter(pl.col("from_me").fill_null(False)).unique().alias("flagged"),
+    )
+    chats: list[str] = summary.get_column("chat").to_list()
+    n_by_chat = dict(zip(chats, summary.get_column("n_read").to_list(), strict=True))
+    people = dict(zip(chats, summary.get_column("people").to_list(), strict=True))
+    flagged = dict(zip(chats, summary.get_column("flagged").to_list(), strict=True))
     for chat in chats:
         if me is not None and me not in people[chat]:
             raise ParticipantError(me, chat, people[chat])
 
     with store.transaction() as con:
         conv_ids = {chat: _conversation_id(con, chat) for chat in chats}
-        import_id = _insert_import(con, file, sha, selection, source.name, frame.issues)
-        ids = pl.DataFrame(
-            {"chat": list(conv_ids), "conversation_id": list(conv_ids.values())},
-            schema={"chat": pl.String(), "conversation_id": pl.Int32()},
-        )
-        staged = messages.join(ids, on="chat", how="left")
-        added = _insert_messages(con, staged, import_id, source.name, file.path.name)
+        import_id = _insert_import(con, file, sha, selection, source.name, issues)
+        staged = _stage(messages, conv_ids)
+        del messages
+        added = _insert_messages(con, staged, import_id)
+        del staged
         outcomes = []
         for chat in chats:
             conv_id = conv_ids[chat]
-            n_read = int(messages.filter(pl.col("chat") == chat).height)
+            n_read = n_by_chat[chat]
             n_added = added.get(conv_id, 0)
-            con.executemany(
-                "INSERT INTO participants (conversation_id, name) VALUES (?, ?) "
-                "ON CONFLICT DO NOTHING",
-                [(conv_id, person) for person in people[chat]],
+            execute(
+                con,
+                f"INSERT INTO participants (conversation_id, name) "
+                f"SELECT {conv_id:d}, name FROM people ON CONFLICT DO NOTHING",
+                people=pl.DataFrame({"name": people[chat]}, schema={"name": pl.String}),
             )
-            who, how = _decide_me(con, conv_id, chat, people[chat], messages, me)
+            who, how = _decide_me(con, conv_id, people[chat], flagged[chat], me)
             if who is not None:
                 _store_me(con, conv_id, who)
             con.execute(
-                "INSERT INTO import_conversations VALUES (?, ?, ?, ?)",
-                [import_id, conv_id, n_read, n_added],
+                f"INSERT INTO import_conversations VALUES "
+                f"({import_id:d}, {conv_id:d}, {n_read:d}, {n_added:d})"
             )
             outcomes.append(
                 ConversationImport(
@@ -165,63 +167,55 @@ def import_file(
             )
         n_added_total = sum(o.n_added for o in outcomes)
         con.execute(
-            "UPDATE imports SET n_read = ?, n_added = ? WHERE id = ?",
-            [messages.height, n_added_total, import_id],
+            f"UPDATE imports SET n_read = {n_read_total:d}, n_added = {n_added_total:d} "
+            f"WHERE id = {import_id:d}"
         )
     return ImportResult(
         path=file.path,
         source_format=source.name,
         sha256=sha,
         already_imported=False,
-        n_read=messages.height,
+        n_read=n_read_total,
         n_added=n_added_total,
-        warnings=tuple(frame.issues),
+        warnings=tuple(issues),
         conversations=tuple(outcomes),
     )
 
 
-def _participants_by_chat(messages: pl.DataFrame) -> dict[str, list[str]]:
-    people = (
-        messages.filter(pl.col("sender") != "")
-        .group_by("chat", maintain_order=True)
-        .agg(pl.col("sender").unique(maintain_order=True))
-    )
-    found: dict[str, list[str]] = {c: [] for c in messages.get_column("chat").unique().to_list()}
-    for chat, senders in people.iter_rows():
-        found[chat] = list(senders)
-    return found
-
-
 def _conversation_id(con: DuckDBPyConnection, chat: str) -> int:
-    row = con.execute("SELECT id FROM conversations WHERE name = ?", [chat]).fetchone()
-    if row is not None:
-        return int(row[0])
-    row = con.execute(
-        "INSERT INTO conversations (name, created_at) VALUES (?, ?) RETURNING id",
-        [chat, datetime.now()],
-    ).fetchone()
-    assert row is not None
-    return int(row[0])
+    args = values(name=chat, created_at=datetime.now())
+    found = execute(
+        con, "SELECT c.id FROM conversations c JOIN args a ON c.name = a.name", args=args
+    )
+    if not found:
+        found = execute(
+            con,
+            "INSERT INTO conversations (name, created_at) SELECT name, created_at FROM args "
+            "RETURNING id",
+            args=args,
+        )
+    return int(found[0][0])
 
 
 def _previous_import(store: Store, sha: str, selection: str) -> ImportResult | None:
     """The result of an earlier import of the same bytes with the same choices, if any."""
-    row = store.con.execute(
-        "SELECT id, file_name, source_format, n_read FROM imports "
-        "WHERE file_sha256 = ? AND selection = ? ORDER BY id LIMIT 1",
-        [sha, selection],
-    ).fetchone()
-    if row is None:
+    found = execute(
+        store.con,
+        "SELECT i.id, i.file_name, i.source_format, i.n_read FROM imports i "
+        "JOIN args a ON i.file_sha256 = a.sha AND i.selection = a.selection "
+        "ORDER BY i.id LIMIT 1",
+        args=values(sha=sha, selection=selection),
+    )
+    if not found:
         return None
-    import_id, file_name, source_format, n_read = row
+    import_id, file_name, source_format, n_read = found[0]
     convs = store.con.execute(
         "SELECT c.name, ic.n_read, "
         "  list(p.name ORDER BY p.name) FILTER (WHERE p.name IS NOT NULL), "
         "  max(CASE WHEN p.is_me THEN p.name END) "
         "FROM import_conversations ic JOIN conversations c ON c.id = ic.conversation_id "
         "LEFT JOIN participants p ON p.conversation_id = c.id "
-        "WHERE ic.import_id = ? GROUP BY c.name, ic.n_read ORDER BY c.name",
-        [import_id],
+        f"WHERE ic.import_id = {int(import_id):d} GROUP BY c.name, ic.n_read ORDER BY c.name"
     ).fetchall()
     return ImportResult(
         path=Path(file_name),
@@ -253,71 +247,126 @@ def _insert_import(
     source_format: str,
     issues: list[ParseIssue],
 ) -> int:
-    row = con.execute(
+    [(import_id,)] = execute(
+        con,
         "INSERT INTO imports (file_sha256, selection, file_name, file_size, source_format, "
-        "imported_at, n_read, n_added, n_warnings) VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?) "
-        "RETURNING id",
-        [sha, selection, file.name, file.size, source_format, datetime.now(), len(issues)],
-    ).fetchone()
-    assert row is not None
-    import_id = int(row[0])
+        "imported_at, n_read, n_added, n_warnings) "
+        "SELECT sha, selection, file_name, file_size, source_format, imported_at, 0, 0, "
+        "n_warnings FROM args RETURNING id",
+        args=values(
+            sha=sha,
+            selection=selection,
+            file_name=file.name,
+            file_size=file.size,
+            source_format=source_format,
+            imported_at=datetime.now(),
+            n_warnings=len(issues),
+        ),
+    )
     if issues:
-        con.executemany(
-            "INSERT INTO import_warnings VALUES (?, ?, ?, ?, ?)",
-            [(import_id, i.line, i.reason, i.raw[:500], i.action) for i in issues],
+        warnings = pl.DataFrame(
+            {
+                "line": [i.line for i in issues],
+                "reason": [i.reason for i in issues],
+                "raw": [i.raw[:500] for i in issues],
+                "action": [i.action for i in issues],
+            },
+            schema={"line": pl.Int64, "reason": pl.String, "raw": pl.String, "action": pl.String},
         )
-    return import_id
+        execute(
+            con,
+            f"INSERT INTO import_warnings SELECT {import_id:d}, line, reason, raw, action "
+            "FROM warnings",
+            warnings=warnings,
+        )
+    return int(import_id)
 
 
-# Occurrence numbers identical messages within this file; the anti-join keeps only messages the
-# conversation does not hold yet; seq continues the store's arrival order (gaps are harmless).
-_INSERT_NEW = """
+#: Rows per Arrow batch handed to DuckDB: one of its row groups, so that its threads each
+#: convert and compress a batch of their own.
+_BATCH_ROWS = 122_880
+#: The identity of a message within its conversation (see the module docstring).
+_IDENTITY = ["conversation_id", "sent_at", "sender", "text"]
+
+
+def _stage(messages: pl.DataFrame, conv_ids: dict[str, int]) -> pl.DataFrame:
+    """The rows to insert: conversation ids, file position, and occurrence numbers.
+
+    The occurrence of a message is how many identical messages (same identity) came before it
+    in this file. Only rows whose time, sender and text hash like another row's can have one
+    above 0: those few are numbered exactly, every other row gets 0 (hashing, and sorting the
+    hashes, is several times faster than numbering every row by its identity).
+    """
+    if len(conv_ids) == 1:
+        conversation_id = pl.lit(next(iter(conv_ids.values())), dtype=pl.Int32)
+    else:
+        conversation_id = pl.col("chat").replace_strict(conv_ids, return_dtype=pl.Int32)
+    staged = (
+        messages.with_columns(conversation_id.alias("conversation_id"))
+        .drop("chat")
+        .with_row_index("pos")
+    )
+    hashes = staged.select(
+        pl.col("text").hash(1) ^ pl.col("sent_at").hash(2) ^ pl.col("sender").hash(3)
+    ).to_series()
+    ordered = hashes.sort()
+    shared = ordered.filter(ordered == ordered.shift(1))
+    numbered = (
+        staged.filter(hashes.is_in(shared.implode()))
+        .select("pos", (pl.col("pos").cum_count().over(_IDENTITY) - 1).cast(pl.Int32).alias("n"))
+        .filter(pl.col("n") > 0)
+    )
+    occurrence = pl.zeros(staged.height, pl.Int32, eager=True).scatter(
+        numbered.get_column("pos"), numbered.get_column("n")
+    )
+    return staged.with_columns(occurrence.alias("occurrence"))
+
+
+# seq continues the store's arrival order (gaps are harmless); the file's name and format come
+# from its row in imports. A conversation that holds messages already gets only those it lacks.
+_INSERT = """
 INSERT INTO messages
-WITH numbered AS (
-    SELECT *,
-        (row_number() OVER (
-            PARTITION BY conversation_id, sent_at, sender, text ORDER BY pos) - 1)::INTEGER
-            AS occurrence
-    FROM staged
-)
 SELECT
-    n.conversation_id, $base_seq + n.pos + 1, n.sent_at, n.utc_offset_s, n.sender, n.text,
-    n.kind, n.attachments, n.reply_to, n.record_id, n.occurrence, $format, $file, n.line,
-    $import_id
-FROM numbered n
-ANTI JOIN messages m
-    ON m.conversation_id = n.conversation_id AND m.sent_at = n.sent_at
-    AND m.sender = n.sender AND m.text = n.text AND m.occurrence = n.occurrence
-ORDER BY n.pos
+    s.conversation_id, {base_seq:d} + s.pos + 1, s.sent_at, s.utc_offset_s, s.sender, s.text,
+    s.kind, s.attachments, s.reply_to, s.record_id, s.occurrence, i.source_format,
+    i.file_name, s.line, i.id
+FROM staged s
+CROSS JOIN (SELECT id, source_format, file_name FROM imports WHERE id = {import_id:d}) i
+"""
+_ONLY_NEW = """
+ANTI JOIN (SELECT * FROM messages WHERE conversation_id IN ({conv_ids})) m
+    ON m.conversation_id = s.conversation_id AND m.sent_at = s.sent_at
+    AND m.sender = s.sender AND m.text = s.text AND m.occurrence = s.occurrence
+ORDER BY s.pos
 """
 
 
 def _insert_messages(
-    con: DuckDBPyConnection,
-    staged: pl.DataFrame,
-    import_id: int,
-    source_format: str,
-    source_file: str,
+    con: DuckDBPyConnection, staged: pl.DataFrame, import_id: int
 ) -> dict[int, int]:
     """Insert the staged rows the store lacks; return how many were added per conversation."""
     row = con.execute("SELECT coalesce(max(seq), 0) FROM messages").fetchone()
     base_seq = int(row[0]) if row else 0
-    con.register("staged", staged.to_arrow())
-    try:
-        con.execute(
-            _INSERT_NEW,
-            {
-                "base_seq": base_seq,
-                "format": source_format,
-                "file": source_file,
-                "import_id": import_id,
-            },
-        )
-    finally:
-        con.unregister("staged")
+    conv_ids = ", ".join(
+        f"{int(c):d}" for c in staged.get_column("conversation_id").unique().to_list()
+    )
+    held = con.execute(
+        f"SELECT count(*) FROM messages WHERE conversation_id IN ({conv_ids})"
+    ).fetchone()
+    sql = _INSERT.format(base_seq=base_seq, import_id=import_id)
+    if held is not None and held[0]:
+        sql += _ONLY_NEW.format(conv_ids=conv_ids)
+    batches = pl.concat(
+        [
+            staged.slice(at, _BATCH_ROWS).to_struct("row")
+            for at in range(0, staged.height, _BATCH_ROWS)
+        ],
+        rechunk=False,
+    )
+    # A frame streams as one batch; a chunked struct column streams one batch per chunk.
+    execute(con, sql, staged=batches)
     after = con.execute(
-        "SELECT conversation_id, count(*) FROM messages WHERE import_id = ? GROUP BY 1",
-        [import_id],
+        f"SELECT conversation_id, count(*) FROM messages WHERE import_id = {import_id:d} GROUP BY 1"
     ).fetchall()
     return {int(conv): int(n) for conv, n in after}
 
@@ -325,35 +374,29 @@ def _insert_messages(
 def _decide_me(
     con: DuckDBPyConnection,
     conv_id: int,
-    chat: str,
     people: list[str],
-    messages: pl.DataFrame,
+    flagged: list[str],
     me: str | None,
 ) -> tuple[str | None, str]:
     """Who the user is in this conversation, and how we know."""
     if me is not None:
         return me, "--me"
-    flagged = (
-        messages.filter((pl.col("chat") == chat) & pl.col("from_me").fill_null(False))
-        .get_column("sender")
-        .unique()
-        .to_list()
-    )
     if len(flagged) == 1 and flagged[0] in people:
         return str(flagged[0]), "the export"
     row = con.execute(
-        "SELECT name FROM participants WHERE conversation_id = ? AND is_me", [conv_id]
+        f"SELECT name FROM participants WHERE conversation_id = {conv_id:d} AND is_me"
     ).fetchone()
     if row is not None:
         return str(row[0]), "earlier choice"
     if not people:
         return None, ""
-    placeholders = ", ".join("?" for _ in people)
-    known = con.execute(
-        f"SELECT name, bool_or(is_me) FROM participants "
-        f"WHERE conversation_id <> ? AND name IN ({placeholders}) GROUP BY name",
-        [conv_id, *people],
-    ).fetchall()
+    known = execute(
+        con,
+        f"SELECT p.name, bool_or(p.is_me) FROM participants p "
+        f"SEMI JOIN people q ON p.name = q.name "
+        f"WHERE p.conversation_id <> {conv_id:d} GROUP BY p.name",
+        people=pl.DataFrame({"name": people}, schema={"name": pl.String}),
+    )
     chosen = [n for n, is_me in known if is_me] or [n for n, _ in known]
     if len(chosen) == 1:
         return str(chosen[0]), "other conversations"
@@ -361,6 +404,9 @@ def _decide_me(
 
 
 def _store_me(con: DuckDBPyConnection, conv_id: int, name: str) -> None:
-    con.execute(
-        "UPDATE participants SET is_me = (name = ?) WHERE conversation_id = ?", [name, conv_id]
+    execute(
+        con,
+        f"UPDATE participants SET is_me = (name = (SELECT name FROM args)) "
+        f"WHERE conversation_id = {conv_id:d}",
+        args=values(name=name),
     )

@@ -1,0 +1,74 @@
+"""``pushpull serve`` and ``pushpull report``: importing this module adds both commands to the
+``pushpull`` app. The web and report packages load only when one of them runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pushpull.cli.app import _date, app, open_store, out, settings
+from pushpull.config import data_home
+
+__all__ = ["report", "serve"]
+
+
+@app.command("serve")
+def serve(
+    port: Annotated[
+        int, typer.Option("--port", help="Port on this computer (default: any free one).")
+    ] = 0,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Do not open the browser; just print the link.")
+    ] = False,
+) -> None:
+    """Open pushpull's page in your browser (it runs on this computer only)."""
+    from pushpull.web import serve as run_server
+
+    console = out()
+    home = data_home(settings.home)
+
+    def announce(url: str) -> None:
+        # soft_wrap: the link must stay on one line to be copied whole
+        console.print(f"pushpull is running at [bold]{url}[/]", soft_wrap=True)
+        if not no_browser:
+            console.print("Your browser should open it now; if not, open that link.")
+        console.print("Keep this window open while you use the page; press Ctrl+C to stop.")
+
+    run_server(
+        home, port=port, open_browser=not no_browser, announce=announce, debug=settings.debug
+    )
+    console.print("pushpull's page is closed.")
+
+
+@app.command("report")
+def report(
+    conversation: Annotated[str, typer.Argument(help="Conversation name or number.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")],
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact",
+            help='Replace names with "You"/"Partner" and hide phone numbers, e-mail addresses, '
+            "links and street addresses.",
+        ),
+    ] = False,
+    since: Annotated[
+        str | None, typer.Option("--since", help="First day to include (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Last day to include (YYYY-MM-DD).")
+    ] = None,
+) -> None:
+    """Write one self-contained HTML file with everything the dashboard shows."""
+    from pushpull.report import write_report
+
+    first, last = _date(since, "--since"), _date(until, "--until")
+    with open_store() as store:
+        path = write_report(store, conversation, output, redact=redact, since=first, until=last)
+    size_mb = path.stat().st_size / 1_000_000
+    out().print(
+        f"Wrote the report to {path} ({size_mb:.1f} MB). It opens in any browser, offline."
+        + (" Names and contact details are hidden." if redact else "")
+    )

@@ -1,0 +1,115 @@
+"""The self-contained report: one HTML file with its styles, script, Plotly and data inside."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from pushpull.analysis import Analysis, analyze
+from pushpull.errors import UsageError
+from pushpull.report._templates import _shared, asset_text, inline_script, plotly_js
+from pushpull.report._view import (
+    ContextMessage,
+    build_dashboard,
+    messages_around,
+    quoted_refs,
+)
+from pushpull.report.config import DEFAULT_CONFIG, ReportConfig
+from pushpull.report.redact import Redactor, analysis_redactor, redact_analysis
+from pushpull.store import Store, conversation_me, load_messages
+
+__all__ = ["build_report", "redact_contexts", "write_report"]
+
+
+def redact_contexts(
+    contexts: dict[int, tuple[ContextMessage, ...]], redactor: Redactor
+) -> dict[int, tuple[ContextMessage, ...]]:
+    """The messages around quotes with names and contact details hidden."""
+    return {
+        ref: tuple(
+            ContextMessage(
+                ref=m.ref,
+                at=m.at,
+                sender=redactor.name(m.sender),
+                text=redactor.text(m.text),
+                kind=m.kind,
+                is_quote=m.is_quote,
+            )
+            for m in messages
+        )
+        for ref, messages in contexts.items()
+    }
+
+
+def build_report(
+    analysis: Analysis,
+    *,
+    messages: pl.DataFrame | None = None,
+    redact: bool = False,
+    made_on: date | None = None,
+    config: ReportConfig = DEFAULT_CONFIG,
+) -> str:
+    """The report of ``analysis`` as one HTML document.
+
+    ``messages`` (the conversation as :func:`pushpull.store.load_messages` gives it) adds the
+    messages around each quote. ``redact`` hides names and contact details
+    (:mod:`pushpull.report.redact`), also in those messages and in every chart label.
+    """
+    contexts = (
+        messages_around(messages, quoted_refs(analysis), config=config)
+        if messages is not None
+        else {}
+    )
+    if redact:
+        others: list[str] = []
+        if messages is not None:
+            senders = messages["sender"].unique().to_list()
+            others = [s for s in senders if s not in (analysis.me, analysis.partner)]
+        redactor = analysis_redactor(analysis, others=others)
+        analysis = redact_analysis(analysis, redactor)
+        contexts = redact_contexts(contexts, redactor)
+    dashboard = build_dashboard(analysis, contexts=contexts, redacted=redact, config=config)
+    return (
+        _shared()
+        .get_template("report.html")
+        .render(
+            d=dashboard,
+            made_on=made_on or date.today(),
+            css=inline_script(asset_text("pushpull.css")),
+            page_js=inline_script(asset_text("page.js")),
+            plotly_js=inline_script(plotly_js()),
+        )
+    )
+
+
+def write_report(
+    store: Store,
+    conversation: str,
+    path: Path,
+    redact: bool = False,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    lang: str | None = None,
+) -> Path:
+    """Analyse ``conversation`` and write its report to ``path``; return the path written."""
+    name, me = conversation_me(store, conversation)
+    if me is None:
+        raise UsageError(
+            f"pushpull does not know which person is you in {name}.",
+            hint=f'Say it once with `pushpull me "{name}" NAME`.',
+        )
+    messages = load_messages(store, name)
+    analysis = analyze(messages, me=me, since=since, until=until, lang=lang, conversation=name)
+    html = build_report(analysis, messages=messages, redact=redact)
+    path = Path(path)
+    try:
+        path.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(
+            f"pushpull cannot write the report to {path}: {exc.strerror or exc}.",
+            hint="Choose a file in a folder that exists and that you can write to.",
+        ) from exc
+    return path

@@ -1,0 +1,464 @@
+"""The local web app: server-rendered pages over the store and the analysis, with htmx for the
+parts that change in place. Errors become pages in exactly one place (:func:`_problem`)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import jinja2
+import polars as pl
+from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from pushpull.analysis import Analysis, analyze
+from pushpull.errors import (
+    ConversationNotFoundError,
+    InputError,
+    PushPullError,
+    StoreBusyError,
+    StoreError,
+    UsageError,
+)
+from pushpull.report import (
+    PARTNER,
+    YOU,
+    Dashboard,
+    Redactor,
+    analysis_redactor,
+    asset_text,
+    build_dashboard,
+    build_report,
+    messages_around,
+    plotly_js,
+    redact_analysis,
+    redact_contexts,
+    template_environment,
+)
+from pushpull.signals import languages
+from pushpull.store import Store, forget_conversation, list_conversations, load_messages, set_me
+from pushpull.web._access import TokenGate, new_token
+from pushpull.web._cache import MemoryCache
+from pushpull.web._conversations import ConversationFacts, conversation_facts, conversation_id
+from pushpull.web._imports import ImportJob, ImportJobs, safe_file_name
+from pushpull.web._preferences import Preferences, load_preferences, save_preferences
+from pushpull.web.config import WebConfig
+
+__all__ = ["AppState", "create_app"]
+
+#: Names of the languages pushpull has word lists for (codes it does not know show as codes).
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "de": "German", "fr": "French"}
+
+
+@dataclass(slots=True, kw_only=True)
+class AppState:
+    """Everything the routes share: where the data is, the caches and running imports."""
+
+    home: Path
+    token: str
+    config: WebConfig
+    env: jinja2.Environment
+    analyses: MemoryCache[Analysis]
+    frames: MemoryCache[pl.DataFrame]
+    jobs: ImportJobs
+    preferences: Preferences
+    debug: bool = False
+    assets: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def store(self) -> Store:
+        return Store(self.home)
+
+
+def _static_assets() -> dict[str, tuple[str, str]]:
+    """What ``/static/NAME`` serves: a fixed list, so no path is ever built from a request."""
+    return {
+        "pushpull.css": ("report", "text/css; charset=utf-8"),
+        "page.js": ("report", "text/javascript; charset=utf-8"),
+        "app.js": ("web:app.js", "text/javascript; charset=utf-8"),
+        "away.css": ("web:away.css", "text/css; charset=utf-8"),
+        "htmx.min.js": ("web:vendor/htmx.min.js", "text/javascript; charset=utf-8"),
+        "plotly.min.js": ("plotly", "text/javascript; charset=utf-8"),
+    }
+
+
+def _asset(name: str, source: str) -> str:
+    if source == "report":
+        return asset_text(name)
+    if source == "plotly":
+        return plotly_js()
+    relative = source.removeprefix("web:")
+    return resources.files("pushpull.web").joinpath(f"static/{relative}").read_text("utf-8")
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _status_of(error: PushPullError) -> int:
+    if isinstance(error, ConversationNotFoundError):
+        return 404
+    if isinstance(error, StoreBusyError):
+        return 409
+    if isinstance(error, InputError):
+        return 422
+    if isinstance(error, StoreError):
+        return 500
+    return 400
+
+
+def _state(request: Request) -> AppState:
+    state: AppState = request.app.state.pushpull
+    return state
+
+
+def _render(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+    state = _state(request)
+    html = state.env.get_template(template).render(
+        preferences=state.preferences, poll_ms=state.config.poll_ms, **context
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def _problem(request: Request, status: int, title: str, message: str, hint: str) -> HTMLResponse:
+    """The one place an error becomes a page (or, for htmx, the part of a page it replaces)."""
+    template = "_error.html" if _is_htmx(request) else "error.html"
+    return _render(
+        request, template, status=status, page="", title=title, message=message, hint=hint
+    )
+
+
+def _day(value: str | None, label: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as err:
+        raise UsageError(
+            f"{label} {value!r} is not a date.", hint="Choose a day in the date box."
+        ) from err
+
+
+def _range(
+    facts: ConversationFacts, since: date | None, until: date | None
+) -> tuple[date | None, date | None]:
+    """The date filter with bounds that include the whole conversation dropped (so "all
+    dates" typed in by hand shares the cached analysis of no filter)."""
+    if since is not None and facts.first_day is not None and since <= facts.first_day:
+        since = None
+    if until is not None and facts.last_day is not None and until >= facts.last_day:
+        until = None
+    return since, until
+
+
+def _facts(state: AppState, conv_id: int) -> ConversationFacts:
+    with state.store() as store:
+        return conversation_facts(store, conv_id)
+
+
+def _messages(state: AppState, facts: ConversationFacts) -> pl.DataFrame:
+    def load() -> pl.DataFrame:
+        with state.store() as store:
+            return load_messages(store, facts.name)
+
+    key: Hashable = (facts.id, facts.data_version)
+    return state.frames.get_or_compute(key, load)
+
+
+def _analysis(
+    state: AppState, facts: ConversationFacts, since: date | None, until: date | None
+) -> Analysis:
+    if facts.me is None:
+        raise UsageError(
+            f"pushpull does not know which person is you in {facts.name}.",
+            hint="Choose yourself on the start page.",
+        )
+    me = facts.me
+    lang = state.preferences.lang
+    key: Hashable = (facts.id, facts.data_version, me, since, until, lang)
+
+    def compute() -> Analysis:
+        frame = _messages(state, facts)
+        return analyze(frame, me=me, since=since, until=until, lang=lang, conversation=facts.name)
+
+    return state.analyses.get_or_compute(key, compute)
+
+
+def _redactor(state: AppState, analysis: Analysis, frame: pl.DataFrame) -> Redactor | None:
+    if state.preferences.names != "roles":
+        return None
+    senders = frame["sender"].unique().to_list()
+    others = [s for s in senders if s not in (analysis.me, analysis.partner)]
+    return analysis_redactor(analysis, others=others)
+
+
+def _dashboard(state: AppState, facts: ConversationFacts, analysis: Analysis) -> Dashboard:
+    redactor = _redactor(state, analysis, _messages(state, facts))
+    if redactor is not None:
+        return build_dashboard(redact_analysis(analysis, redactor), redacted=True)
+    return build_dashboard(analysis)
+
+
+def _opened(state: AppState, job: ImportJob) -> list[ConversationFacts]:
+    if job.result is None:
+        return []
+    found = []
+    with state.store() as store:
+        for conv in job.result.conversations:
+            conv_id = conversation_id(store, conv.conversation)
+            if conv_id is not None:
+                found.append(conversation_facts(store, conv_id))
+    return found
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [(code, LANGUAGE_NAMES.get(code, code)) for code in languages()]
+
+
+def create_app(
+    home: Path,
+    *,
+    token: str | None = None,
+    config: WebConfig | None = None,
+    debug: bool = False,
+) -> FastAPI:
+    """The app for the data folder ``home``; ``token`` is the launch key (new if not given)."""
+    config = config or WebConfig()
+    home = Path(home)
+    token = token or new_token(config.token_bytes)
+    state = AppState(
+        home=home,
+        token=token,
+        config=config,
+        env=template_environment(jinja2.PackageLoader("pushpull.web")),
+        analyses=MemoryCache(config.cache_entries),
+        frames=MemoryCache(config.frame_entries),
+        jobs=ImportJobs(home, keep=config.jobs_kept),
+        preferences=load_preferences(home),
+        debug=debug,
+        assets=_static_assets(),
+    )
+    app = FastAPI(title="pushpull", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.pushpull = state
+    app.middleware("http")(TokenGate(token))
+
+    @app.exception_handler(PushPullError)
+    async def pushpull_error(request: Request, error: PushPullError) -> Response:
+        title = "That needs a change" if isinstance(error, UsageError) else error.title
+        return _problem(request, _status_of(error), title, error.message, error.hint)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code == 404:
+            return _problem(
+                request,
+                404,
+                "There is no such page",
+                "This address does not lead anywhere in pushpull.",
+                "Go back to the start page.",
+            )
+        return _problem(
+            request, error.status_code, "That did not work", str(error.detail), "Try again."
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        fields = ", ".join(str(e.get("loc", ("", "?"))[-1]) for e in error.errors())
+        return _problem(
+            request,
+            400,
+            "Something was missing",
+            f"The page sent an incomplete request (missing or invalid: {fields}).",
+            "Reload the page and try again.",
+        )
+
+    @app.get("/", response_class=HTMLResponse)
+    def start(request: Request) -> Response:
+        with state.store() as store:
+            conversations = list_conversations(store)
+        return _render(request, "start.html", page="start", conversations=conversations, job=None)
+
+    @app.post("/import", response_class=HTMLResponse)
+    def upload(request: Request, file: Annotated[UploadFile, File()]) -> Response:
+        folder = state.jobs.private_folder()
+        try:
+            target = folder / safe_file_name(file.filename)
+            copied = 0
+            with target.open("wb") as out:
+                while chunk := file.file.read(config.upload_chunk_bytes):
+                    copied += len(chunk)
+                    if copied > config.max_upload_bytes:
+                        raise InputError(
+                            f"{target.name} is larger than pushpull accepts through the page "
+                            f"({config.max_upload_bytes // 1024**2:,} MiB).",
+                            hint="Export the chat without media, or import it with "
+                            "`pushpull import` in a terminal.",
+                        )
+                    out.write(chunk)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        job = state.jobs.start(folder, target)
+        if _is_htmx(request):
+            return _render(request, "_import.html", job=job, opened=[])
+        job.finished.wait()
+        if job.error is not None:
+            raise job.error
+        with state.store() as store:
+            conversations = list_conversations(store)
+        return _render(
+            request,
+            "start.html",
+            page="start",
+            conversations=conversations,
+            job=job,
+            opened=_opened(state, job),
+        )
+
+    @app.get("/imports/{job_id}", response_class=HTMLResponse)
+    def import_status(request: Request, job_id: str) -> Response:
+        job = state.jobs.get(job_id)
+        if job is None:
+            raise StarletteHTTPException(404)
+        if job.state == "failed" and job.error is not None:
+            raise job.error
+        opened = _opened(state, job) if job.state == "done" else []
+        return _render(request, "_import.html", job=job, opened=opened)
+
+    @app.post("/c/{conv_id}/me", response_class=HTMLResponse)
+    def choose_me(request: Request, conv_id: int, name: Annotated[str, Form()]) -> Response:
+        with state.store() as store:
+            facts = conversation_facts(store, conv_id)
+            set_me(store, facts.name, name)
+        url = f"/c/{conv_id}"
+        if _is_htmx(request):
+            return _render(request, "_going.html", name=name, url=url)
+        return RedirectResponse(url, status_code=303)
+
+    @app.get("/c/{conv_id}", response_class=HTMLResponse)
+    def conversation(
+        request: Request, conv_id: int, since: str | None = None, until: str | None = None
+    ) -> Response:
+        facts = _facts(state, conv_id)
+        first, last = _range(facts, _day(since, "From"), _day(until, "To"))
+        if facts.me is None:
+            return _render(request, "who.html", page="", facts=facts)
+        analysis = _analysis(state, facts, first, last)
+        dashboard = _dashboard(state, facts, analysis)
+        around_base = f"/c/{conv_id}/around/"
+        if _is_htmx(request):
+            return _render(
+                request, "dashboard.html", d=dashboard, mode="app", around_base=around_base
+            )
+        dates = {k: v for k, v in (("since", since), ("until", until)) if v}
+        query = "?" + urlencode(dates) if dates else ""
+        query_redacted = "?" + urlencode({**dates, "redact": "1"})
+        return _render(
+            request,
+            "conversation.html",
+            page="conversation",
+            d=dashboard,
+            facts=facts,
+            since=since,
+            until=until,
+            query=query,
+            query_redacted=query_redacted,
+        )
+
+    @app.get("/c/{conv_id}/around/{ref}", response_class=HTMLResponse)
+    def around(request: Request, conv_id: int, ref: int, part: int = 0) -> Response:
+        facts = _facts(state, conv_id)
+        frame = _messages(state, facts)
+        found = messages_around(frame, [ref]).get(ref)
+        if found is None:
+            raise StarletteHTTPException(404)
+        me = facts.me or ""
+        if state.preferences.names == "roles":
+            redactor = Redactor({n: (YOU if n == me else PARTNER) for n in facts.participants})
+            found = redact_contexts({ref: found}, redactor)[ref]
+            me = YOU
+        template = "_context.html" if part or _is_htmx(request) else "around.html"
+        return _render(request, template, page="", facts=facts, messages=found, me=me)
+
+    @app.get("/c/{conv_id}/report")
+    def report(
+        request: Request,
+        conv_id: int,
+        redact: int = 0,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> Response:
+        facts = _facts(state, conv_id)
+        first, last = _range(facts, _day(since, "From"), _day(until, "To"))
+        analysis = _analysis(state, facts, first, last)
+        html = build_report(analysis, messages=_messages(state, facts), redact=bool(redact))
+        name = "pushpull-report-redacted.html" if redact else "pushpull-report.html"
+        return HTMLResponse(html, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @app.get("/settings", response_class=HTMLResponse)
+    def settings_page(request: Request) -> Response:
+        with state.store() as store:
+            conversations = list_conversations(store)
+        return _render(
+            request,
+            "settings.html",
+            page="settings",
+            languages=_language_choices(),
+            home=state.home,
+            conversations=conversations,
+            forgotten=None,
+        )
+
+    @app.post("/settings", response_class=HTMLResponse)
+    def save_settings(
+        request: Request,
+        names: Annotated[str | None, Form()] = None,
+        language: Annotated[str | None, Form()] = None,
+    ) -> Response:
+        offered = {"auto", *languages()}
+        chosen = state.preferences.with_choices(
+            names=names, language=language if language in offered else None
+        )
+        save_preferences(state.home, chosen)
+        state.preferences = chosen
+        if _is_htmx(request):
+            return _render(request, "_saved.html")
+        return RedirectResponse("/settings", status_code=303)
+
+    @app.post("/c/{conv_id}/forget", response_class=HTMLResponse)
+    def forget(request: Request, conv_id: int) -> Response:
+        with state.store() as store:
+            facts = conversation_facts(store, conv_id)
+            forget_conversation(store, facts.name)
+            conversations = list_conversations(store)
+        state.analyses.drop(lambda key: not (isinstance(key, tuple) and key[0] == conv_id))
+        state.frames.drop(lambda key: not (isinstance(key, tuple) and key[0] == conv_id))
+        if _is_htmx(request):
+            return _render(
+                request, "_manage.html", conversations=conversations, forgotten=facts.name
+            )
+        return RedirectResponse("/settings", status_code=303)
+
+    @app.get("/away", response_class=HTMLResponse)
+    def away(request: Request) -> Response:
+        return _render(request, "away.html")
+
+    @app.get("/static/{name}")
+    def static(name: str) -> Response:
+        if name not in state.assets:
+            raise StarletteHTTPException(404)
+        source, media_type = state.assets[name]
+        return Response(
+            _asset(name, source),
+            media_type=media_type,
+            headers={"Cache-Control": "private, max-age=3600"},
+        )
+
+    return app

@@ -1,0 +1,116 @@
+"""Running the app: ``serve`` for ``pushpull serve`` (blocks until Ctrl+C), ``start_server`` for
+tests and benchmarks (a background thread on a free loopback port)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from pushpull.web._access import new_token
+from pushpull.web._app import create_app
+from pushpull.web.config import WebConfig
+
+__all__ = ["RunningServer", "serve", "start_server"]
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (port 0: any free port)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _server(home: Path, token: str, config: WebConfig, debug: bool) -> uvicorn.Server:
+    app = create_app(home, token=token, config=config, debug=debug)
+    return uvicorn.Server(
+        uvicorn.Config(
+            app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            ws="none",
+            server_header=False,
+            date_header=False,
+        )
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class RunningServer:
+    """A server running in a background thread; ``url`` holds the launch token."""
+
+    base_url: str
+    token: str
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    @property
+    def url(self) -> str:
+        return f"{self.base_url}/?token={self.token}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def start_server(
+    home: Path,
+    *,
+    port: int = 0,
+    token: str | None = None,
+    config: WebConfig | None = None,
+    debug: bool = False,
+) -> RunningServer:
+    """Start the app on loopback in a background thread and wait until it answers."""
+    config = config or WebConfig()
+    token = token or new_token(config.token_bytes)
+    sock = _bind(config.host, port)
+    server = _server(home, token, config, debug)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="pushpull-web", daemon=True
+    )
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the pushpull web server did not start")
+        time.sleep(0.02)
+    host, bound = sock.getsockname()[:2]
+    return RunningServer(
+        base_url=f"http://{host}:{bound}", token=token, server=server, thread=thread
+    )
+
+
+def serve(
+    home: Path,
+    *,
+    port: int = 0,
+    open_browser: bool = True,
+    announce: Callable[[str], None] = print,
+    config: WebConfig | None = None,
+    debug: bool = False,
+    stop: threading.Event | None = None,
+) -> None:
+    """Run the app until Ctrl+C (or until ``stop`` is set), telling the user (``announce``)
+    the link to open, and opening it in the browser unless ``open_browser`` is false."""
+    running = start_server(home, port=port, config=config, debug=debug)
+    announce(running.url)
+    if open_browser:
+        webbrowser.open(running.url)
+    try:
+        while running.thread.is_alive() and not (stop is not None and stop.is_set()):
+            running.thread.join(timeout=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.stop()

@@ -1,0 +1,29 @@
+"""Every setting of the local web app that is not the user's choice, each with its reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["WebConfig"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebConfig:
+    """How the local server runs."""
+
+    #: Loopback only: the pages hold private messages (the security issue adds ``::1``).
+    host: str = "127.0.0.1"
+    #: Random bytes in the launch token: 256 bits cannot be guessed.
+    token_bytes: int = 32
+    #: Analyses kept in memory: a few conversations times a few date ranges.
+    cache_entries: int = 12
+    #: Conversations whose messages are kept in memory for quotes' context and reports.
+    frame_entries: int = 2
+    #: The largest export the page accepts (a WhatsApp export with media can be large).
+    max_upload_bytes: int = 2 * 1024**3
+    #: Uploads are copied in pieces of this size, so memory stays flat.
+    upload_chunk_bytes: int = 1 << 20
+    #: How often (milliseconds) the page asks how an import is going.
+    poll_ms: int = 400
+    #: Finished imports remembered for their status, oldest dropped first.
+    jobs_kept: int = 20
