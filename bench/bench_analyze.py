@@ -15,82 +15,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from bench_import import CACHE, peak_mib
+from _common import distinct_texts, peak_mib, report_checks, run_child
+from bench_import import CACHE
 
 #: (messages, days): 10k over about two months; 1M over five years.
 SIZES = {10_000: 60, 1_000_000: 1825}
-
-
-#: Filler words appended to make texts unique, as real chats mostly are (the generator's phrase
-#: banks repeat, which would let per-unique-text work such as sentiment look cheaper than it is).
-FILLER = [
-    "today",
-    "tonight",
-    "later",
-    "now",
-    "again",
-    "also",
-    "just",
-    "really",
-    "still",
-    "there",
-    "here",
-    "home",
-    "work",
-    "lunch",
-    "dinner",
-    "coffee",
-    "train",
-    "bus",
-    "rain",
-    "sun",
-    "weekend",
-    "morning",
-    "evening",
-    "news",
-    "game",
-    "film",
-    "show",
-    "book",
-    "music",
-    "dog",
-    "cat",
-    "mum",
-    "dad",
-    "friends",
-    "office",
-    "gym",
-    "shop",
-    "market",
-    "party",
-    "beach",
-    "walk",
-    "drive",
-    "call",
-    "photo",
-    "plan",
-    "idea",
-    "thing",
-]
-
-
-def diversify(texts: list[str], seed: int) -> list[str]:
-    """Append one to three filler words and a number to each non-empty text."""
-    import random
-
-    rng = random.Random(seed)
-    out = []
-    for t in texts:
-        if t:
-            tail = " ".join(rng.choice(FILLER) for _ in range(rng.randint(1, 3)))
-            t = f"{t} {tail} {rng.randrange(1000)}"
-        out.append(t)
-    return out
 
 
 def make_frame(n_messages: int, days: int, diverse: bool) -> Path:
@@ -114,7 +47,7 @@ def make_frame(n_messages: int, days: int, diverse: bool) -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
     frame = as_frame(chat)
     if diverse:
-        frame = frame.with_columns(text=pl.Series(diversify(frame["text"].to_list(), 7)))
+        frame = frame.with_columns(text=pl.Series(distinct_texts(frame["text"].to_list(), 7)))
     frame.write_parquet(path)
     return path
 
@@ -148,16 +81,7 @@ def child(path: Path) -> dict[str, float]:
 
 
 def measure(path: Path) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"analysis failed:\n{done.stderr[-3000:]}")
-    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
+    return run_child(__file__, str(path))
 
 
 def main() -> int:
@@ -196,10 +120,7 @@ def main() -> int:
                     f["warm_seconds"] < 1,
                 )
             )
-    print()
-    for text, ok in checks:
-        print(f"{'PASS' if ok else 'FAIL'}  {text}")
-    return 0 if all(ok for _, ok in checks) else 1
+    return report_checks(checks)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from _common import report_checks
+
 CACHE = Path(__file__).parent / ".cache"
 #: About two years of a busy conversation.
 DAYS = 730
@@ -135,10 +137,7 @@ def main() -> int:
         (f"report under 6 MB ({report_bytes / 1e6:.2f} MB)", report_bytes < 6_000_000),
         (f"redacted report under 6 MB ({redacted_bytes / 1e6:.2f} MB)", redacted_bytes < 6e6),
     ]
-    print()
-    for text, ok in checks:
-        print(f"{'PASS' if ok else 'FAIL'}  {text}")
-    return 0 if all(ok for _, ok in checks) else 1
+    return report_checks(checks)
 
 
 if __name__ == "__main__":

@@ -21,13 +21,13 @@ import argparse
 import compileall
 import dataclasses
 import json
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import peak_mib, report_checks, run_child
 
 CACHE = Path(__file__).parent / ".cache"
 VARIANT = "android-24h-dmy"
@@ -66,21 +66,6 @@ def compile_pushpull() -> None:
     compileall.compile_dir(Path(pushpull.__file__).parent, quiet=2)
 
 
-def peak_mib() -> float:
-    """This process's peak resident memory since it started its program.
-
-    ``ru_maxrss`` would carry over the parent's peak across fork and exec; ``VmHWM`` belongs
-    to the new address space only.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def child(tool: str, path: Path, home: Path) -> dict[str, float]:
     """Run one tool once in this process; return its figures."""
     started = time.perf_counter()
@@ -106,16 +91,7 @@ def child(tool: str, path: Path, home: Path) -> dict[str, float]:
 
 
 def measure(tool: str, path: Path, home: Path) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", tool, str(path), str(home)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"{tool} failed:\n{done.stderr[-3000:]}")
-    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
+    return run_child(__file__, tool, str(path), str(home))
 
 
 def main() -> int:
@@ -177,10 +153,7 @@ def main() -> int:
                 ours["peak_mib"] < lowest,
             )
         )
-    print()
-    for text, ok in checks:
-        print(f"{'PASS' if ok else 'FAIL'}  {text}")
-    return 0 if all(ok for _, ok in checks) else 1
+    return report_checks(checks)
 
 
 if __name__ == "__main__":

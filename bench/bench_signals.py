@@ -16,60 +16,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import time
 from pathlib import Path
 
 import polars as pl
 
+from _common import distinct_texts
 from pushpull.signals import evaluate, find_markers, mark_frame
 from pushpull.synth import generate
 
 N_MESSAGES = 1_000_000
 LABELLED = Path(__file__).resolve().parents[1] / "tests" / "data" / "lexicon"
-EVERYDAY = [
-    "today",
-    "tonight",
-    "later",
-    "again",
-    "also",
-    "still",
-    "there",
-    "here",
-    "home",
-    "work",
-    "lunch",
-    "dinner",
-    "coffee",
-    "train",
-    "bus",
-    "rain",
-    "weekend",
-    "morning",
-    "evening",
-    "news",
-    "match",
-    "film",
-    "book",
-    "music",
-    "dog",
-    "cat",
-    "mum",
-    "dad",
-    "office",
-    "gym",
-    "shop",
-    "market",
-    "party",
-    "beach",
-    "walk",
-    "drive",
-    "call",
-    "photo",
-    "plan",
-    "idea",
-    "thing",
-]
 
 
 def bank_texts(n: int) -> list[str]:
@@ -82,15 +39,6 @@ def spanish_texts(n: int) -> list[str]:
     lines = (LABELLED / "es.jsonl").read_text("utf-8").splitlines()
     texts = [json.loads(line)["text"] for line in lines]
     return [texts[i % len(texts)] for i in range(n)]
-
-
-def distinct_texts(texts: list[str], seed: int = 7) -> list[str]:
-    rng = random.Random(seed)
-    out = []
-    for text in texts:
-        tail = " ".join(rng.choice(EVERYDAY) for _ in range(rng.randint(1, 3)))
-        out.append(f"{text} {tail} {rng.randrange(1000)}" if text else text)
-    return out
 
 
 def time_marking(label: str, texts: list[str], lang: str = "en") -> None:
