@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_HOME := .demo
 
-.PHONY: demo test lint unit bench bench-analyze bench-dashboard install dev clean
+.PHONY: demo serve test lint unit bench bench-analyze bench-dashboard install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ dev: $(VENV)/.installed-dev
 
 demo: install
 	$(BIN)/pushpull --home $(DEMO_HOME) demo
+
+# The local web page, on your own data folder.
+serve: install
+	$(BIN)/pushpull serve
 
 lint: dev
 	$(BIN)/ruff check src tests bench
