@@ -1,15 +1,37 @@
-"""Where pushpull keeps its data: ``--home``, else ``PUSHPULL_HOME``, else the user data dir."""
+"""Where pushpull keeps its data (``--home``, else ``PUSHPULL_HOME``, else the user data dir),
+and how an encrypted store turns a passphrase into its key."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 
-__all__ = ["HOME_ENV", "data_home"]
+__all__ = ["HOME_ENV", "PASSPHRASE_ENV", "EncryptionConfig", "data_home"]
 
 HOME_ENV = "PUSHPULL_HOME"
+#: For scripts and tests only: a passphrase in the environment is visible to this user's
+#: processes, so people are asked by a hidden prompt instead.
+PASSPHRASE_ENV = "PUSHPULL_PASSPHRASE"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EncryptionConfig:
+    """scrypt's cost for new encrypted stores (an existing store keeps the cost it was made with,
+    recorded next to it)."""
+
+    #: CPU/memory cost: 2**17 with r=8 needs 128 MiB and about half a second per guess.
+    scrypt_n: int = 2**17
+    #: Block size: scrypt's standard 8.
+    scrypt_r: int = 8
+    #: Parallelism: 1, since one unlock at a time is the normal case.
+    scrypt_p: int = 1
+    #: Salt length: 16 random bytes make precomputed tables useless.
+    salt_bytes: int = 16
+    #: Key length: DuckDB encrypts with AES-256, which takes a 32-byte key.
+    key_bytes: int = 32
 
 
 def data_home(explicit: Path | None = None) -> Path:

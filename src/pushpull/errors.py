@@ -10,7 +10,10 @@
     │   └── ParticipantError      a name that is not in the conversation ("--me Sam")
     └── StoreError                the local database
         ├── ConversationNotFoundError
-        └── StoreBusyError        another pushpull process holds the store
+        ├── StoreBusyError        another pushpull process holds the store
+        ├── PassphraseNeededError the store is encrypted and no passphrase was given
+        ├── WrongPassphraseError  the passphrase does not unlock the store
+        └── EncryptionUnavailableError  DuckDB's encryption extension is not installed
 
 The CLI turns any of these into one paragraph and an exit code in exactly one place
 (``pushpull.cli``); nothing else prints them.
@@ -24,15 +27,18 @@ from pathlib import Path
 __all__ = [
     "AmbiguousFormatError",
     "ConversationNotFoundError",
+    "EncryptionUnavailableError",
     "InputError",
     "ParseError",
     "ParticipantError",
+    "PassphraseNeededError",
     "PushPullError",
     "StoreBusyError",
     "StoreError",
     "UnknownFormatError",
     "UnreadableFileError",
     "UsageError",
+    "WrongPassphraseError",
 ]
 
 
@@ -164,4 +170,37 @@ class StoreBusyError(StoreError):
         super().__init__(
             f"pushpull is open in another window (its data at {path} is in use).",
             hint="Close the other pushpull window or command, then try again.",
+        )
+
+
+class PassphraseNeededError(StoreError):
+    """The store is encrypted and was opened without a passphrase."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"pushpull's data at {path} is encrypted and needs its passphrase.",
+            hint="Run the command in a terminal to be asked for it, or set PUSHPULL_PASSPHRASE "
+            "in scripts.",
+        )
+
+
+class WrongPassphraseError(StoreError):
+    """The passphrase given does not unlock the encrypted store."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"Wrong passphrase: it does not unlock pushpull's data at {path}.",
+            hint="Check the passphrase (capital letters, spaces) and try again. pushpull cannot "
+            "recover a forgotten passphrase.",
+        )
+
+
+class EncryptionUnavailableError(StoreError):
+    """DuckDB's OpenSSL-backed extension, needed to write an encrypted store, is missing."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "pushpull cannot encrypt or open encrypted data here: DuckDB's encryption "
+            "extension (the duckdb-extension-httpfs package) is not installed.",
+            hint="Reinstall pushpull with its dependencies (pip install pushpull).",
         )

@@ -129,3 +129,62 @@ def test_the_installed_command_runs(home: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "whatsapp" in done.stdout
+
+
+def test_encrypt_backup_restore_decrypt(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_fixture(tmp_path / "chat.txt", "Sam", ROWS)
+    assert cli(home, "import", str(path), "--me", "Alex") == 0
+    monkeypatch.setenv("PUSHPULL_PASSPHRASE", "a long passphrase")
+    assert cli(home, "init", "--encrypt") == 0
+    assert "Encrypted" in capsys.readouterr().out
+    assert cli(home, "conversations", "--json") == 0
+    assert json.loads(capsys.readouterr().out)[0]["messages"] == 3
+    backup = tmp_path / "backup.tar"
+    assert cli(home, "backup", str(backup)) == 0
+    assert "same passphrase" in capsys.readouterr().out
+    assert cli(home, "forget", "--all", "--yes") == 0
+    assert cli(home, "restore", str(backup)) == 2  # refuses to replace without --yes
+    assert "--yes" in capsys.readouterr().err
+    assert cli(home, "restore", str(backup), "--yes") == 0
+    monkeypatch.setenv("PUSHPULL_PASSPHRASE", "a wrong passphrase")
+    assert cli(home, "conversations") == 4
+    assert "Wrong passphrase" in capsys.readouterr().err
+    monkeypatch.setenv("PUSHPULL_PASSPHRASE", "a long passphrase")
+    assert cli(home, "decrypt") == 0
+    monkeypatch.delenv("PUSHPULL_PASSPHRASE")
+    capsys.readouterr()
+    assert cli(home, "conversations", "--json") == 0
+    assert json.loads(capsys.readouterr().out)[0]["messages"] == 3
+
+
+def test_the_passphrase_is_asked_for_hidden(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import typer
+
+    asked: list[dict[str, object]] = []
+
+    def prompt(text: str, **options: object) -> str:
+        asked.append(options)
+        return "typed passphrase"
+
+    monkeypatch.delenv("PUSHPULL_PASSPHRASE", raising=False)
+    monkeypatch.setattr(typer, "prompt", prompt)
+    assert cli(home, "init", "--encrypt") == 0
+    assert cli(home, "conversations") == 0
+    assert asked == [{"hide_input": True, "confirmation_prompt": True}, {"hide_input": True}]
+    assert "typed passphrase" not in capsys.readouterr().out
+
+
+def test_forget_needs_a_conversation_or_all(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_fixture(tmp_path / "chat.txt", "Sam", ROWS)
+    cli(home, "import", str(path), "--me", "Alex")
+    assert cli(home, "forget", "--yes") == 2
+    assert cli(home, "forget", "Sam", "--all", "--yes") == 2
+    capsys.readouterr()
+    assert cli(home, "forget", "--all", "--yes") == 0
+    assert "3 messages deleted" in capsys.readouterr().out

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from starlette.exceptions import StarletteDeprecationWarning
 
 from pushpull.synth import generate, render, write
-from pushpull.web import create_app
+from pushpull.web import create_app, csrf_token
 
 with warnings.catch_warnings():
     # Starlette asks for the httpx2 package; httpx (installed) still works.
@@ -22,6 +23,15 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 TOKEN = "test-launch-token"
+#: Where the test client says it talks to: an address the Host allowlist accepts.
+BASE_URL = "http://127.0.0.1:8000"
+#: The header the pages' htmx sends with every request.
+CSRF = {"X-CSRF-Token": csrf_token(TOKEN)}
+
+
+def local_client(app: FastAPI, *, csrf: bool = True) -> TestClient:
+    """A test client of ``app`` on a loopback address, sending the CSRF header unless not."""
+    return TestClient(app, base_url=BASE_URL, headers=CSRF if csrf else None)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -44,7 +54,7 @@ def home(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(home: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(home, token=TOKEN)) as test_client:
+    with local_client(create_app(home, token=TOKEN)) as test_client:
         assert test_client.get(f"/?token={TOKEN}").status_code == 200
         yield test_client
 

@@ -23,8 +23,9 @@ from pushpull.report import inline_script, plotly_js
 from pushpull.store import Store, import_file, load_messages
 from pushpull.web import SECURITY_HEADERS, WebConfig, cookie_name, create_app
 from pushpull.web._app import _status_of
+from pushpull.web._imports import UPLOADS_FOLDER
 from pushpull.web._preferences import PREFERENCES_FILE
-from tests.web.conftest import HX, TOKEN, TestClient, upload, wait_for_import
+from tests.web.conftest import HX, TOKEN, TestClient, local_client, upload, wait_for_import
 
 
 def imported(home: Path, export: Path) -> Analysis:
@@ -42,7 +43,7 @@ def cycles_shown(html: str) -> int:
 
 
 def test_without_the_token_everything_is_forbidden(home: Path) -> None:
-    with TestClient(create_app(home, token=TOKEN)) as anonymous:
+    with local_client(create_app(home, token=TOKEN)) as anonymous:
         for url in ("/", "/settings", "/c/1", "/static/app.js", "/away", "/?token=wrong"):
             assert anonymous.get(url).status_code == 403, url
         assert anonymous.post("/import", files={"file": ("a.txt", b"x")}).status_code == 403
@@ -52,7 +53,7 @@ def test_without_the_token_everything_is_forbidden(home: Path) -> None:
 
 
 def test_the_token_becomes_a_cookie_and_leaves_the_address(home: Path) -> None:
-    with TestClient(create_app(home, token=TOKEN)) as browser:
+    with local_client(create_app(home, token=TOKEN)) as browser:
         first = browser.get(f"/c/1?since=2025-01-01&token={TOKEN}", follow_redirects=False)
         assert first.status_code == 303
         assert first.headers["location"] == "/c/1?since=2025-01-01"
@@ -123,12 +124,13 @@ def test_an_upload_over_the_limit_is_refused_and_not_kept(
     spool.mkdir()
     monkeypatch.setattr("tempfile.tempdir", str(spool))
     app = create_app(home, token=TOKEN, config=WebConfig(max_upload_bytes=10))
-    with TestClient(app) as small:
+    with local_client(app) as small:
         small.get(f"/?token={TOKEN}")
         response = small.post("/import", files={"file": ("big.txt", b"x" * 100)})
-    assert response.status_code == 422
+    assert response.status_code == 413
     assert "larger than pushpull accepts" in response.text
-    assert not [p for p in spool.iterdir() if p.name.startswith("pushpull-upload-")]
+    assert not list(spool.iterdir())
+    assert not list((home / UPLOADS_FOLDER).iterdir())
 
 
 def test_the_dashboard_shows_the_analysis(client: TestClient, home: Path, sam_export: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -23,19 +24,26 @@ from rich.progress import (
 from rich.prompt import Prompt
 
 from pushpull.cli.render import print_conversations, print_import, print_summary
-from pushpull.config import HOME_ENV, data_home
+from pushpull.config import HOME_ENV, PASSPHRASE_ENV, data_home
 from pushpull.errors import UsageError
 from pushpull.sources import all_sources
 from pushpull.store import (
     EXPORT_FORMATS,
     ImportResult,
     Store,
+    backup_is_encrypted,
+    backup_store,
     conversation_me,
+    decrypt_store,
+    encrypt_store,
     export_conversation,
     forget_conversation,
+    forget_everything,
     import_file,
+    is_encrypted,
     list_conversations,
     load_messages,
+    restore_store,
     set_me,
 )
 
@@ -64,8 +72,28 @@ def out() -> Console:
     return Console(soft_wrap=False, highlight=False)
 
 
+def ask_passphrase(*, new: bool = False) -> str:
+    """The passphrase: from PUSHPULL_PASSPHRASE (scripts), else a hidden prompt."""
+    from_env = os.environ.get(PASSPHRASE_ENV)
+    if from_env:
+        return from_env
+    if new:
+        chosen: str = typer.prompt(
+            "Choose a passphrase (pushpull cannot recover it if it is lost)",
+            hide_input=True,
+            confirmation_prompt=True,
+        )
+        if not chosen:
+            raise UsageError("An empty passphrase protects nothing.", hint="Choose one.")
+        return chosen
+    given: str = typer.prompt("Passphrase", hide_input=True)
+    return given
+
+
 def open_store() -> Store:
-    return Store(data_home(settings.home))
+    """The store in the data folder, unlocked with a passphrase when it is encrypted."""
+    home = data_home(settings.home)
+    return Store(home, passphrase=ask_passphrase() if is_encrypted(home) else None)
 
 
 @app.callback()
@@ -289,15 +317,97 @@ def export(
 
 @app.command("forget")
 def forget(
-    conversation: Annotated[str, typer.Argument(help="Conversation name or number.")],
+    conversation: Annotated[
+        str | None, typer.Argument(help="Conversation name or number.", show_default=False)
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Delete every conversation and import.")
+    ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Delete a conversation and everything imported for it from the store."""
+    """Delete a conversation (or, with --all, everything) and compact the file so the deleted
+    text cannot be read back from it."""
+    if (conversation is None) == (not all_):
+        raise UsageError(
+            "Name one conversation, or give --all to delete everything.",
+            hint="For example: pushpull forget Sam, or pushpull forget --all.",
+        )
+    what = "every conversation" if all_ else repr(conversation)
     if not yes and sys.stdin.isatty():
-        typer.confirm(f"Delete {conversation!r} and all its messages?", abort=True)
+        typer.confirm(f"Delete {what} and all its messages?", abort=True)
     with open_store() as store:
+        if conversation is None:
+            n = forget_everything(store)
+            out().print(f"Forgot everything: {n:,} messages deleted.")
+            return
         name, n = forget_conversation(store, conversation)
     out().print(f"Forgot {name}: {n:,} messages deleted.")
+
+
+@app.command("init")
+def init(
+    encrypt: Annotated[
+        bool,
+        typer.Option(
+            "--encrypt",
+            help="Encrypt the store with a passphrase (an existing store is converted).",
+        ),
+    ] = False,
+) -> None:
+    """Create the data folder and its store (encrypted with --encrypt)."""
+    home = data_home(settings.home)
+    if encrypt and not is_encrypted(home):
+        n = encrypt_store(home, ask_passphrase(new=True))
+        out().print(f"Encrypted pushpull's data in {home} ({n:,} messages).")
+        return
+    with open_store():
+        pass
+    state = "encrypted" if is_encrypted(home) else "not encrypted"
+    out().print(f"pushpull's data is in {home} ({state}).")
+
+
+@app.command("encrypt")
+def encrypt() -> None:
+    """Encrypt the store with a passphrase you choose (nothing is lost)."""
+    home = data_home(settings.home)
+    n = encrypt_store(home, ask_passphrase(new=True))
+    out().print(f"Encrypted pushpull's data in {home} ({n:,} messages).")
+
+
+@app.command("decrypt")
+def decrypt() -> None:
+    """Turn the encrypted store back into a plain one (nothing is lost)."""
+    home = data_home(settings.home)
+    if not is_encrypted(home):
+        raise UsageError(f"pushpull's data in {home} is not encrypted.")
+    n = decrypt_store(home, ask_passphrase())
+    out().print(f"Decrypted pushpull's data in {home} ({n:,} messages).")
+
+
+@app.command("backup")
+def backup(
+    file: Annotated[Path, typer.Argument(help="The backup file to write.")],
+) -> None:
+    """Write a consistent copy of the store to FILE (encrypted when the store is)."""
+    with open_store() as store:
+        n = backup_store(store, file)
+        encrypted = store.encrypted
+    note = " It needs the same passphrase to restore." if encrypted else ""
+    out().print(f"Backed up {n:,} messages to {file}.{note}")
+
+
+@app.command("restore")
+def restore(
+    file: Annotated[Path, typer.Argument(help="A file written by `pushpull backup`.")],
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Replace the data pushpull holds now.")
+    ] = False,
+) -> None:
+    """Replace the store by a backup, after checking that the backup opens."""
+    home = data_home(settings.home)
+    passphrase = ask_passphrase() if backup_is_encrypted(file) else None
+    n = restore_store(home, file, passphrase=passphrase, replace=yes)
+    out().print(f"Restored {n:,} messages from {file} into {home}.")
 
 
 @app.command("formats")

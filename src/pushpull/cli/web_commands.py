@@ -22,12 +22,29 @@ def serve(
     no_browser: Annotated[
         bool, typer.Option("--no-browser", help="Do not open the browser; just print the link.")
     ] = False,
+    host: Annotated[
+        str,
+        typer.Option("--host", help="Address to listen on: 127.0.0.1 (default), ::1 or localhost."),
+    ] = "127.0.0.1",
+    allow_remote: Annotated[
+        bool,
+        typer.Option(
+            "--allow-remote",
+            help="Allow a --host other computers can reach (they still need the link's key).",
+        ),
+    ] = False,
 ) -> None:
     """Open pushpull's page in your browser (it runs on this computer only)."""
+    from pushpull.web import WebConfig
     from pushpull.web import serve as run_server
 
     console = out()
     home = data_home(settings.home)
+    if allow_remote and host not in WebConfig().loopback_hosts:
+        console.print(
+            f"[bold yellow]Warning:[/] pushpull will listen on {host}, which other computers "
+            "may reach. Anyone with the link can read your messages; traffic is not encrypted."
+        )
 
     def announce(url: str) -> None:
         # soft_wrap: the link must stay on one line to be copied whole
@@ -37,7 +54,13 @@ def serve(
         console.print("Keep this window open while you use the page; press Ctrl+C to stop.")
 
     run_server(
-        home, port=port, open_browser=not no_browser, announce=announce, debug=settings.debug
+        home,
+        port=port,
+        open_browser=not no_browser,
+        announce=announce,
+        debug=settings.debug,
+        host=host,
+        allow_remote=allow_remote,
     )
     console.print("pushpull's page is closed.")
 

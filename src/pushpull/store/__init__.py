@@ -7,29 +7,46 @@ from pushpull.store.catalog import (
     conversation_me,
     export_conversation,
     forget_conversation,
+    forget_everything,
     list_conversations,
     load_messages,
     resolve_conversation,
     set_me,
 )
+from pushpull.store.copies import (
+    backup_is_encrypted,
+    backup_store,
+    decrypt_store,
+    encrypt_store,
+    restore_store,
+)
 from pushpull.store.database import STORE_FILE, Store
+from pushpull.store.encryption import KEY_FILE, is_encrypted
 from pushpull.store.ingest import ConversationImport, ImportResult, file_sha256, import_file
 
 __all__ = [
     "EXPORT_FORMATS",
+    "KEY_FILE",
     "STORE_FILE",
     "ConversationImport",
     "ConversationSummary",
     "ImportResult",
     "Participant",
     "Store",
+    "backup_is_encrypted",
+    "backup_store",
     "conversation_me",
+    "decrypt_store",
+    "encrypt_store",
     "export_conversation",
     "file_sha256",
     "forget_conversation",
+    "forget_everything",
     "import_file",
+    "is_encrypted",
     "list_conversations",
     "load_messages",
     "resolve_conversation",
+    "restore_store",
     "set_me",
 ]

@@ -18,6 +18,7 @@ __all__ = [
     "Participant",
     "export_conversation",
     "forget_conversation",
+    "forget_everything",
     "list_conversations",
     "load_messages",
     "resolve_conversation",
@@ -184,6 +185,7 @@ def forget_conversation(store: Store, ref: str) -> tuple[str, int]:
     imported again. Returns the name and the number of messages removed.
     """
     conv_id, conv_name = resolve_conversation(store, ref)
+    store.check_compactable()
     with store.transaction() as con:
         row = con.execute(
             "SELECT count(*) FROM messages WHERE conversation_id = ?", [conv_id]
@@ -200,6 +202,29 @@ def forget_conversation(store: Store, ref: str) -> tuple[str, int]:
         con.execute("DELETE FROM conversations WHERE id = ?", [conv_id])
     store.compact()
     return conv_name, n
+
+
+#: Every table holding what was imported, children first.
+_DATA_TABLES = (
+    "messages",
+    "participants",
+    "import_conversations",
+    "import_warnings",
+    "imports",
+    "conversations",
+)
+
+
+def forget_everything(store: Store) -> int:
+    """Delete every conversation and import, then compact; return how many messages went."""
+    store.check_compactable()
+    with store.transaction() as con:
+        row = con.execute("SELECT count(*) FROM messages").fetchone()
+        n = int(row[0]) if row else 0
+        for table in _DATA_TABLES:
+            con.execute(f"DELETE FROM {table}")
+    store.compact()
+    return n
 
 
 _MESSAGE_COLUMNS = (

@@ -5,15 +5,17 @@
     running.url                                  # http://127.0.0.1:PORT/?token=...
     running.stop()
 
-It binds to loopback only, opens with a one-time token that becomes an HttpOnly cookie, and
-serves every asset itself, so it works with no network at all.
+It binds to loopback only (another address needs ``allow_remote``), opens with a one-time token
+that becomes an HttpOnly cookie, checks the Host header, Origin/Referer and a CSRF token on every
+change, and serves every asset itself, so it works with no network at all. The JSON API
+(``/api/conversations``, ``/api/analysis/{id}``) is described at ``/api/openapi.json``.
 """
 
 from __future__ import annotations
 
-from pushpull.web._access import SECURITY_HEADERS, cookie_name
+from pushpull.web._access import SECURITY_HEADERS, cookie_name, csrf_token
 from pushpull.web._app import AppState, create_app
-from pushpull.web._server import RunningServer, serve, start_server
+from pushpull.web._server import RunningServer, check_host, serve, start_server
 from pushpull.web.config import WebConfig
 
 __all__ = [
@@ -21,8 +23,10 @@ __all__ = [
     "AppState",
     "RunningServer",
     "WebConfig",
+    "check_host",
     "cookie_name",
     "create_app",
+    "csrf_token",
     "serve",
     "start_server",
 ]

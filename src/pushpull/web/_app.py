@@ -14,10 +14,11 @@ from urllib.parse import urlencode
 
 import jinja2
 import polars as pl
-from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi import Depends, FastAPI, Form, Request
 from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from pushpull.analysis import Analysis, analyze
 from pushpull.errors import (
@@ -45,11 +46,19 @@ from pushpull.report import (
 )
 from pushpull.signals import languages
 from pushpull.store import Store, forget_conversation, list_conversations, load_messages, set_me
-from pushpull.web._access import TokenGate, new_token
+from pushpull.web._access import (
+    CSRF_FIELD,
+    TokenGate,
+    csrf_token,
+    new_token,
+    require_csrf,
+)
+from pushpull.web._api import ConversationOut, ProblemOut, conversation_out
 from pushpull.web._cache import MemoryCache
 from pushpull.web._conversations import ConversationFacts, conversation_facts, conversation_id
-from pushpull.web._imports import ImportJob, ImportJobs, safe_file_name
+from pushpull.web._imports import ImportJob, ImportJobs
 from pushpull.web._preferences import Preferences, load_preferences, save_preferences
+from pushpull.web._upload import receive_upload
 from pushpull.web.config import WebConfig
 
 __all__ = ["AppState", "create_app"]
@@ -64,6 +73,7 @@ class AppState:
 
     home: Path
     token: str
+    csrf: str
     config: WebConfig
     env: jinja2.Environment
     analyses: MemoryCache[Analysis]
@@ -122,13 +132,21 @@ def _state(request: Request) -> AppState:
 def _render(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
     state = _state(request)
     html = state.env.get_template(template).render(
-        preferences=state.preferences, poll_ms=state.config.poll_ms, **context
+        preferences=state.preferences,
+        poll_ms=state.config.poll_ms,
+        csrf=state.csrf,
+        csrf_field=CSRF_FIELD,
+        **context,
     )
     return HTMLResponse(html, status_code=status)
 
 
-def _problem(request: Request, status: int, title: str, message: str, hint: str) -> HTMLResponse:
-    """The one place an error becomes a page (or, for htmx, the part of a page it replaces)."""
+def _problem(request: Request, status: int, title: str, message: str, hint: str) -> Response:
+    """The one place an error becomes a page (or, for htmx, the part of a page it replaces;
+    for the JSON API, a :class:`ProblemOut`)."""
+    if request.url.path.startswith("/api/"):
+        problem = ProblemOut(title=title, message=message, hint=hint)
+        return JSONResponse(problem.model_dump(), status_code=status)
     template = "_error.html" if _is_htmx(request) else "error.html"
     return _render(
         request, template, status=status, page="", title=title, message=message, hint=hint
@@ -236,6 +254,7 @@ def create_app(
     state = AppState(
         home=home,
         token=token,
+        csrf=csrf_token(token),
         config=config,
         env=template_environment(jinja2.PackageLoader("pushpull.web")),
         analyses=MemoryCache(config.cache_entries),
@@ -245,9 +264,16 @@ def create_app(
         debug=debug,
         assets=_static_assets(),
     )
-    app = FastAPI(title="pushpull", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="pushpull",
+        summary="The local pushpull server: conversations and their analyses as JSON.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        dependencies=[Depends(require_csrf)],
+    )
     app.state.pushpull = state
-    app.middleware("http")(TokenGate(token))
+    app.middleware("http")(TokenGate(token, config))
 
     @app.exception_handler(PushPullError)
     async def pushpull_error(request: Request, error: PushPullError) -> Response:
@@ -279,35 +305,33 @@ def create_app(
             "Reload the page and try again.",
         )
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def start(request: Request) -> Response:
         with state.store() as store:
             conversations = list_conversations(store)
         return _render(request, "start.html", page="start", conversations=conversations, job=None)
 
-    @app.post("/import", response_class=HTMLResponse)
-    def upload(request: Request, file: Annotated[UploadFile, File()]) -> Response:
+    @app.post("/import", response_class=HTMLResponse, include_in_schema=False)
+    async def upload(request: Request) -> Response:
         folder = state.jobs.private_folder()
         try:
-            target = folder / safe_file_name(file.filename)
-            copied = 0
-            with target.open("wb") as out:
-                while chunk := file.file.read(config.upload_chunk_bytes):
-                    copied += len(chunk)
-                    if copied > config.max_upload_bytes:
-                        raise InputError(
-                            f"{target.name} is larger than pushpull accepts through the page "
-                            f"({config.max_upload_bytes // 1024**2:,} MiB).",
-                            hint="Export the chat without media, or import it with "
-                            "`pushpull import` in a terminal.",
-                        )
-                    out.write(chunk)
+            target = await receive_upload(
+                request,
+                folder,
+                csrf=state.csrf,
+                max_file_bytes=config.max_upload_bytes,
+                max_field_bytes=config.max_form_bytes,
+            )
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         job = state.jobs.start(folder, target)
         if _is_htmx(request):
             return _render(request, "_import.html", job=job, opened=[])
+        return await run_in_threadpool(_after_upload, request, job)
+
+    def _after_upload(request: Request, job: ImportJob) -> Response:
+        """The page a browser without JavaScript gets once its import has finished."""
         job.finished.wait()
         if job.error is not None:
             raise job.error
@@ -322,7 +346,7 @@ def create_app(
             opened=_opened(state, job),
         )
 
-    @app.get("/imports/{job_id}", response_class=HTMLResponse)
+    @app.get("/imports/{job_id}", response_class=HTMLResponse, include_in_schema=False)
     def import_status(request: Request, job_id: str) -> Response:
         job = state.jobs.get(job_id)
         if job is None:
@@ -332,7 +356,7 @@ def create_app(
         opened = _opened(state, job) if job.state == "done" else []
         return _render(request, "_import.html", job=job, opened=opened)
 
-    @app.post("/c/{conv_id}/me", response_class=HTMLResponse)
+    @app.post("/c/{conv_id}/me", response_class=HTMLResponse, include_in_schema=False)
     def choose_me(request: Request, conv_id: int, name: Annotated[str, Form()]) -> Response:
         with state.store() as store:
             facts = conversation_facts(store, conv_id)
@@ -342,7 +366,7 @@ def create_app(
             return _render(request, "_going.html", name=name, url=url)
         return RedirectResponse(url, status_code=303)
 
-    @app.get("/c/{conv_id}", response_class=HTMLResponse)
+    @app.get("/c/{conv_id}", response_class=HTMLResponse, include_in_schema=False)
     def conversation(
         request: Request, conv_id: int, since: str | None = None, until: str | None = None
     ) -> Response:
@@ -372,7 +396,7 @@ def create_app(
             query_redacted=query_redacted,
         )
 
-    @app.get("/c/{conv_id}/around/{ref}", response_class=HTMLResponse)
+    @app.get("/c/{conv_id}/around/{ref}", response_class=HTMLResponse, include_in_schema=False)
     def around(request: Request, conv_id: int, ref: int, part: int = 0) -> Response:
         facts = _facts(state, conv_id)
         frame = _messages(state, facts)
@@ -387,7 +411,7 @@ def create_app(
         template = "_context.html" if part or _is_htmx(request) else "around.html"
         return _render(request, template, page="", facts=facts, messages=found, me=me)
 
-    @app.get("/c/{conv_id}/report")
+    @app.get("/c/{conv_id}/report", include_in_schema=False)
     def report(
         request: Request,
         conv_id: int,
@@ -402,7 +426,7 @@ def create_app(
         name = "pushpull-report-redacted.html" if redact else "pushpull-report.html"
         return HTMLResponse(html, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
-    @app.get("/settings", response_class=HTMLResponse)
+    @app.get("/settings", response_class=HTMLResponse, include_in_schema=False)
     def settings_page(request: Request) -> Response:
         with state.store() as store:
             conversations = list_conversations(store)
@@ -416,7 +440,7 @@ def create_app(
             forgotten=None,
         )
 
-    @app.post("/settings", response_class=HTMLResponse)
+    @app.post("/settings", response_class=HTMLResponse, include_in_schema=False)
     def save_settings(
         request: Request,
         names: Annotated[str | None, Form()] = None,
@@ -432,7 +456,7 @@ def create_app(
             return _render(request, "_saved.html")
         return RedirectResponse("/settings", status_code=303)
 
-    @app.post("/c/{conv_id}/forget", response_class=HTMLResponse)
+    @app.post("/c/{conv_id}/forget", response_class=HTMLResponse, include_in_schema=False)
     def forget(request: Request, conv_id: int) -> Response:
         with state.store() as store:
             facts = conversation_facts(store, conv_id)
@@ -446,11 +470,11 @@ def create_app(
             )
         return RedirectResponse("/settings", status_code=303)
 
-    @app.get("/away", response_class=HTMLResponse)
+    @app.get("/away", response_class=HTMLResponse, include_in_schema=False)
     def away(request: Request) -> Response:
         return _render(request, "away.html")
 
-    @app.get("/static/{name}")
+    @app.get("/static/{name}", include_in_schema=False)
     def static(name: str) -> Response:
         if name not in state.assets:
             raise StarletteHTTPException(404)
@@ -460,5 +484,25 @@ def create_app(
             media_type=media_type,
             headers={"Cache-Control": "private, max-age=3600"},
         )
+
+    problems: dict[int | str, dict[str, Any]] = {
+        code: {"model": ProblemOut} for code in (400, 403, 404, 409, 422)
+    }
+
+    @app.get("/api/conversations", responses=problems)
+    def api_conversations() -> list[ConversationOut]:
+        """Every conversation in the store."""
+        with state.store() as store:
+            return [conversation_out(c) for c in list_conversations(store)]
+
+    @app.get("/api/analysis/{conv_id}", responses=problems)
+    def api_analysis(
+        conv_id: int, since: date | None = None, until: date | None = None
+    ) -> Analysis:
+        """The analysis of one conversation (optionally of the days from ``since`` to
+        ``until``), as the dashboard shows it."""
+        facts = _facts(state, conv_id)
+        first, last = _range(facts, since, until)
+        return _analysis(state, facts, first, last)
 
     return app

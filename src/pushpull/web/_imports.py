@@ -16,8 +16,10 @@ from typing import Literal
 from pushpull.errors import PushPullError
 from pushpull.store import ImportResult, Store, import_file
 
-__all__ = ["ImportJob", "ImportJobs", "safe_file_name"]
+__all__ = ["UPLOADS_FOLDER", "ImportJob", "ImportJobs", "safe_file_name"]
 
+#: The folder under the data home that uploads stream into while they are imported.
+UPLOADS_FOLDER = "uploads"
 JobState = Literal["running", "done", "failed"]
 _UNSAFE = re.compile(r"[^\w .,()+&'@-]+")
 #: Longest file name kept (most file systems allow 255 bytes).
@@ -67,10 +69,13 @@ class ImportJobs:
         self._jobs: OrderedDict[str, ImportJob] = OrderedDict()
         self._lock = threading.Lock()
 
-    @staticmethod
-    def private_folder() -> Path:
-        """A new temporary folder only this user can read (``mkdtemp`` makes it 0700)."""
-        return Path(tempfile.mkdtemp(prefix="pushpull-upload-"))
+    def private_folder(self) -> Path:
+        """A new folder for one upload, only this user can read (``mkdtemp`` makes it 0700),
+        under the data home (``uploads/``, 0700 too), not in the shared system temp folder."""
+        root = self.home / UPLOADS_FOLDER
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        root.chmod(0o700)
+        return Path(tempfile.mkdtemp(prefix="pushpull-upload-", dir=root))
 
     def start(self, folder: Path, path: Path) -> ImportJob:
         """Import ``path`` (inside ``folder``, which is removed when the import ends)."""

@@ -8,21 +8,37 @@ import threading
 import time
 import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import uvicorn
 
+from pushpull.errors import UsageError
 from pushpull.web._access import new_token
 from pushpull.web._app import create_app
 from pushpull.web.config import WebConfig
 
-__all__ = ["RunningServer", "serve", "start_server"]
+__all__ = ["RunningServer", "check_host", "serve", "start_server"]
+
+
+def check_host(host: str, *, allow_remote: bool, config: WebConfig) -> WebConfig:
+    """The config to serve on ``host`` with: loopback addresses always, any other only with
+    ``allow_remote`` (and then its name joins the Host header allowlist)."""
+    if host in config.loopback_hosts:
+        return replace(config, host=host)
+    if not allow_remote:
+        raise UsageError(
+            f"pushpull serves only this computer, not {host!r}: anyone who can reach that "
+            "address could try to read your messages.",
+            hint="Leave out --host, or add --allow-remote if you really mean it.",
+        )
+    return replace(config, host=host, allowed_host_names=(*config.allowed_host_names, host))
 
 
 def _bind(host: str, port: int) -> socket.socket:
     """A listening socket on ``host:port`` (port 0: any free port)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(128)
@@ -70,9 +86,13 @@ def start_server(
     token: str | None = None,
     config: WebConfig | None = None,
     debug: bool = False,
+    host: str | None = None,
+    allow_remote: bool = False,
 ) -> RunningServer:
-    """Start the app on loopback in a background thread and wait until it answers."""
+    """Start the app on loopback (or ``host``, see :func:`check_host`) in a background
+    thread and wait until it answers."""
     config = config or WebConfig()
+    config = check_host(host or config.host, allow_remote=allow_remote, config=config)
     token = token or new_token(config.token_bytes)
     sock = _bind(config.host, port)
     server = _server(home, token, config, debug)
@@ -85,9 +105,10 @@ def start_server(
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the pushpull web server did not start")
         time.sleep(0.02)
-    host, bound = sock.getsockname()[:2]
+    bound_host, bound = sock.getsockname()[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     return RunningServer(
-        base_url=f"http://{host}:{bound}", token=token, server=server, thread=thread
+        base_url=f"http://{shown}:{bound}", token=token, server=server, thread=thread
     )
 
 
@@ -100,10 +121,14 @@ def serve(
     config: WebConfig | None = None,
     debug: bool = False,
     stop: threading.Event | None = None,
+    host: str | None = None,
+    allow_remote: bool = False,
 ) -> None:
     """Run the app until Ctrl+C (or until ``stop`` is set), telling the user (``announce``)
     the link to open, and opening it in the browser unless ``open_browser`` is false."""
-    running = start_server(home, port=port, config=config, debug=debug)
+    running = start_server(
+        home, port=port, config=config, debug=debug, host=host, allow_remote=allow_remote
+    )
     announce(running.url)
     if open_browser:
         webbrowser.open(running.url)

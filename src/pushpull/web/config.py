@@ -11,8 +11,12 @@ __all__ = ["WebConfig"]
 class WebConfig:
     """How the local server runs."""
 
-    #: Loopback only: the pages hold private messages (the security issue adds ``::1``).
+    #: Loopback only: the pages hold private messages.
     host: str = "127.0.0.1"
+    #: The addresses ``host`` may be without ``--allow-remote``: this computer only.
+    loopback_hosts: tuple[str, ...] = ("127.0.0.1", "::1", "localhost")
+    #: Names a request's Host header may carry: anything else is DNS rebinding or a stranger.
+    allowed_host_names: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
     #: Random bytes in the launch token: 256 bits cannot be guessed.
     token_bytes: int = 32
     #: Analyses kept in memory: a few conversations times a few date ranges.
@@ -21,6 +25,8 @@ class WebConfig:
     frame_entries: int = 2
     #: The largest export the page accepts (a WhatsApp export with media can be large).
     max_upload_bytes: int = 2 * 1024**3
+    #: The largest body of any other request: a form of a few fields.
+    max_form_bytes: int = 64 * 1024
     #: Uploads are copied in pieces of this size, so memory stays flat.
     upload_chunk_bytes: int = 1 << 20
     #: How often (milliseconds) the page asks how an import is going.

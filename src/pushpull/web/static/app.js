@@ -23,6 +23,15 @@
     go(link.href);
   });
 
+  // Every request htmx sends carries the page's CSRF token (the server refuses a change
+  // without it; another site cannot read it from this page).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var meta = document.querySelector("meta[name='csrf-token']");
+    if (meta && event.detail && event.detail.headers) {
+      event.detail.headers["X-CSRF-Token"] = meta.getAttribute("content");
+    }
+  });
+
   // The server asks to open a page once an import or a choice is done.
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.elt;

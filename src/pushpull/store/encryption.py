@@ -1,0 +1,154 @@
+"""Keys for an encrypted store: scrypt turns the passphrase into DuckDB's AES key.
+
+The salt and scrypt's cost live in a small JSON file next to the database (``KEY_FILE``); they
+are not secret, and neither the passphrase nor the key is ever written anywhere. DuckDB writes
+encrypted files securely only with its OpenSSL-backed ``httpfs`` extension, which is installed
+as a Python package and loaded from its file (nothing is downloaded).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pushpull.config import EncryptionConfig
+from pushpull.errors import EncryptionUnavailableError, StoreError
+
+__all__ = [
+    "KEY_FILE",
+    "KeyHeader",
+    "derive_key",
+    "is_encrypted",
+    "load_encryption_extension",
+    "new_header",
+    "read_header",
+    "write_header",
+]
+
+KEY_FILE = "pushpull.encryption.json"
+_FORMAT = "pushpull-store-encryption"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KeyHeader:
+    """What turns a passphrase into the store's key: scrypt's salt and cost."""
+
+    salt: bytes
+    scrypt_n: int
+    scrypt_r: int
+    scrypt_p: int
+    key_bytes: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "format": _FORMAT,
+            "version": 1,
+            "cipher": "duckdb-aes-256",
+            "kdf": "scrypt",
+            "salt": self.salt.hex(),
+            "n": self.scrypt_n,
+            "r": self.scrypt_r,
+            "p": self.scrypt_p,
+            "key_bytes": self.key_bytes,
+        }
+
+
+def new_header(config: EncryptionConfig | None = None) -> KeyHeader:
+    """A header with a fresh random salt and ``config``'s cost."""
+    config = config or EncryptionConfig()
+    return KeyHeader(
+        salt=secrets.token_bytes(config.salt_bytes),
+        scrypt_n=config.scrypt_n,
+        scrypt_r=config.scrypt_r,
+        scrypt_p=config.scrypt_p,
+        key_bytes=config.key_bytes,
+    )
+
+
+def is_encrypted(home: Path) -> bool:
+    """Whether the store in data folder ``home`` is encrypted (its key file exists)."""
+    return (Path(home) / KEY_FILE).exists()
+
+
+def read_header(path: Path) -> KeyHeader:
+    """The header in the key file at ``path``."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        if data.get("format") != _FORMAT or data.get("kdf") != "scrypt":
+            raise ValueError("not a pushpull key file")
+        return KeyHeader(
+            salt=bytes.fromhex(data["salt"]),
+            scrypt_n=int(data["n"]),
+            scrypt_r=int(data["r"]),
+            scrypt_p=int(data["p"]),
+            key_bytes=int(data["key_bytes"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise StoreError(
+            f"pushpull cannot read {path}, which an encrypted store needs ({exc}).",
+            hint="Without it the data cannot be unlocked; restore it from a backup.",
+        ) from exc
+
+
+def write_header(path: Path, header: KeyHeader) -> None:
+    """Write the key file atomically, readable only by this user."""
+    partial = path.with_name(path.name + ".partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(header.to_json(), f, indent=2)
+        f.write("\n")
+        f.flush()
+        os.fsync(f.fileno())
+    partial.replace(path)
+
+
+def derive_key(passphrase: str, header: KeyHeader) -> str:
+    """The store's key, as the hex text DuckDB's ``ENCRYPTION_KEY`` takes."""
+    return _derive(
+        passphrase, header.salt, header.scrypt_n, header.scrypt_r, header.scrypt_p, header.key_bytes
+    )
+
+
+# A few recent keys, so that the web app's many short Store openings derive once.
+@functools.lru_cache(maxsize=4)
+def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int, key_bytes: int) -> str:
+    key = hashlib.scrypt(
+        passphrase.encode("utf-8"),
+        salt=salt,
+        n=n,
+        r=r,
+        p=p,
+        maxmem=256 * r * n * p + (1 << 20),
+        dklen=key_bytes,
+    )
+    return key.hex()
+
+
+def _extension_file() -> Path | None:
+    try:
+        import duckdb_extension_httpfs  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:
+        return None
+    folder = Path(duckdb_extension_httpfs.__file__).parent / "extensions"
+    wanted = folder / f"v{duckdb.__version__}" / "httpfs.duckdb_extension"
+    if wanted.is_file():
+        return wanted
+    return next(iter(sorted(folder.glob("*/httpfs.duckdb_extension"))), None)
+
+
+def load_encryption_extension(con: duckdb.DuckDBPyConnection) -> None:
+    """Load DuckDB's OpenSSL-backed extension from its installed file, or raise."""
+    path = _extension_file()
+    if path is None:
+        raise EncryptionUnavailableError()
+    try:
+        con.execute(f"LOAD '{str(path).replace(chr(39), chr(39) * 2)}'")
+    except duckdb.Error as exc:
+        raise EncryptionUnavailableError() from exc
