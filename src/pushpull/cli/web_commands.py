@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from pushpull.cli.app import _date, app, open_store, out, settings
+from pushpull.cli.app import _date, app, ask_passphrase, open_store, out, settings
 from pushpull.config import data_home
+from pushpull.store import Store, is_encrypted
 
 __all__ = ["report", "serve"]
 
@@ -53,8 +54,15 @@ def serve(
             console.print("Your browser should open it now; if not, open that link.")
         console.print("Keep this window open while you use the page; press Ctrl+C to stop.")
 
+    passphrase = None
+    if is_encrypted(home):
+        passphrase = ask_passphrase()
+        # Check it now, in the terminal, rather than on the first page load.
+        with Store(home, passphrase=passphrase):
+            pass
     run_server(
         home,
+        passphrase=passphrase,
         port=port,
         open_browser=not no_browser,
         announce=announce,

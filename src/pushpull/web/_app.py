@@ -24,10 +24,12 @@ from pushpull.analysis import Analysis, analyze
 from pushpull.errors import (
     ConversationNotFoundError,
     InputError,
+    PassphraseNeededError,
     PushPullError,
     StoreBusyError,
     StoreError,
     UsageError,
+    WrongPassphraseError,
 )
 from pushpull.report import (
     PARTNER,
@@ -82,9 +84,11 @@ class AppState:
     preferences: Preferences
     debug: bool = False
     assets: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Unlocks an encrypted store; held in memory only, for as long as the server runs.
+    passphrase: str | None = field(default=None, repr=False)
 
     def store(self) -> Store:
-        return Store(self.home)
+        return Store(self.home, passphrase=self.passphrase)
 
 
 def _static_assets() -> dict[str, tuple[str, str]]:
@@ -117,6 +121,8 @@ def _status_of(error: PushPullError) -> int:
         return 404
     if isinstance(error, StoreBusyError):
         return 409
+    if isinstance(error, (PassphraseNeededError, WrongPassphraseError)):
+        return 401
     if isinstance(error, InputError):
         return 422
     if isinstance(error, StoreError):
@@ -246,6 +252,7 @@ def create_app(
     token: str | None = None,
     config: WebConfig | None = None,
     debug: bool = False,
+    passphrase: str | None = None,
 ) -> FastAPI:
     """The app for the data folder ``home``; ``token`` is the launch key (new if not given)."""
     config = config or WebConfig()
@@ -259,10 +266,11 @@ def create_app(
         env=template_environment(jinja2.PackageLoader("pushpull.web")),
         analyses=MemoryCache(config.cache_entries),
         frames=MemoryCache(config.frame_entries),
-        jobs=ImportJobs(home, keep=config.jobs_kept),
+        jobs=ImportJobs(home, keep=config.jobs_kept, passphrase=passphrase),
         preferences=load_preferences(home),
         debug=debug,
         assets=_static_assets(),
+        passphrase=passphrase,
     )
     app = FastAPI(
         title="pushpull",

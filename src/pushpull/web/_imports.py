@@ -63,8 +63,9 @@ class ImportJob:
 class ImportJobs:
     """Imports into the store at ``home``, each in its own thread."""
 
-    def __init__(self, home: Path, *, keep: int) -> None:
+    def __init__(self, home: Path, *, keep: int, passphrase: str | None = None) -> None:
         self.home = home
+        self._passphrase = passphrase
         self.keep = keep
         self._jobs: OrderedDict[str, ImportJob] = OrderedDict()
         self._lock = threading.Lock()
@@ -101,7 +102,7 @@ class ImportJobs:
 
     def _run(self, job: ImportJob, folder: Path, path: Path) -> None:
         try:
-            with Store(self.home) as store:
+            with Store(self.home, passphrase=self._passphrase) as store:
                 job.result = import_file(store, path, on_bytes=job.advance)
             job.done_bytes = job.total_bytes
             job.state = "done"

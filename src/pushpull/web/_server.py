@@ -46,8 +46,10 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _server(home: Path, token: str, config: WebConfig, debug: bool) -> uvicorn.Server:
-    app = create_app(home, token=token, config=config, debug=debug)
+def _server(
+    home: Path, token: str, config: WebConfig, debug: bool, passphrase: str | None
+) -> uvicorn.Server:
+    app = create_app(home, token=token, config=config, debug=debug, passphrase=passphrase)
     return uvicorn.Server(
         uvicorn.Config(
             app,
@@ -88,6 +90,7 @@ def start_server(
     debug: bool = False,
     host: str | None = None,
     allow_remote: bool = False,
+    passphrase: str | None = None,
 ) -> RunningServer:
     """Start the app on loopback (or ``host``, see :func:`check_host`) in a background
     thread and wait until it answers."""
@@ -95,7 +98,7 @@ def start_server(
     config = check_host(host or config.host, allow_remote=allow_remote, config=config)
     token = token or new_token(config.token_bytes)
     sock = _bind(config.host, port)
-    server = _server(home, token, config, debug)
+    server = _server(home, token, config, debug, passphrase)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="pushpull-web", daemon=True
     )
@@ -123,11 +126,18 @@ def serve(
     stop: threading.Event | None = None,
     host: str | None = None,
     allow_remote: bool = False,
+    passphrase: str | None = None,
 ) -> None:
     """Run the app until Ctrl+C (or until ``stop`` is set), telling the user (``announce``)
     the link to open, and opening it in the browser unless ``open_browser`` is false."""
     running = start_server(
-        home, port=port, config=config, debug=debug, host=host, allow_remote=allow_remote
+        home,
+        port=port,
+        config=config,
+        debug=debug,
+        host=host,
+        allow_remote=allow_remote,
+        passphrase=passphrase,
     )
     announce(running.url)
     if open_browser:
