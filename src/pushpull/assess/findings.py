@@ -7,13 +7,25 @@ against the published schema and rendered by the report and the web page.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 __all__ = ["LEVELS", "Evidence", "Finding", "Level", "Metric", "Quote", "Span", "max_level"]
 
 Level = Literal["none", "watch", "concern", "serious"]
+#: A wall-clock time as the export shows it: ISO 8601 without a UTC offset (most exports carry
+#: none), so not an RFC 3339 "date-time".
+LocalDateTime = Annotated[
+    datetime,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$",
+            "description": "Local wall-clock time, ISO 8601 without an offset",
+        }
+    ),
+]
 #: Levels from least to most worrying.
 LEVELS: tuple[Level, ...] = ("none", "watch", "concern", "serious")
 
@@ -39,7 +51,7 @@ class Quote(_Model):
     """A message shown as evidence; ``ref`` finds it again in the conversation."""
 
     ref: int = Field(description="Message reference: store sequence number, or row number")
-    at: datetime
+    at: LocalDateTime
     sender: str
     text: str
     markers: list[Span] = []
