@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_HOME := .demo
 
-.PHONY: demo serve test lint unit bench bench-analyze bench-dashboard install dev clean
+.PHONY: demo serve test lint unit fuzz bench bench-analyze bench-dashboard install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,8 @@ serve: install
 	$(BIN)/pushpull serve
 
 lint: dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench fuzz
+	$(BIN)/ruff format --check src tests bench fuzz
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -43,6 +43,20 @@ unit: dev
 	$(BIN)/pytest
 
 test: lint unit
+
+$(VENV)/.installed-fuzz: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,fuzz]'
+	touch $@ $(VENV)/.installed-dev $(VENV)/.installed
+
+# atheris on every importer, FUZZ_SECONDS each; stops at the first crash and keeps its input.
+FUZZ_SECONDS ?= 30
+FUZZ_FORMATS ?= whatsapp telegram signal generic messenger imessage sms discord
+fuzz: $(VENV)/.installed-fuzz
+	@for f in $(FUZZ_FORMATS); do \
+		echo "== fuzzing $$f for $(FUZZ_SECONDS) s"; \
+		FUZZ_FORMAT=$$f $(BIN)/python fuzz/fuzz_importer.py -max_total_time=$(FUZZ_SECONDS) \
+			-artifact_prefix=fuzz/crash-$$f- -print_final_stats=1 || exit 1; \
+	done
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_import.py

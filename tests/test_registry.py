@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -128,3 +129,87 @@ def test_synth_render_stays_a_function_after_renderers_load() -> None:
 
     importlib.import_module("pushpull.synth.render.messenger")
     assert callable(synth.render)
+
+
+# --- limits on what a file may ask of the reader --------------------------------------------
+
+
+def test_a_line_at_the_limit_is_read_and_one_byte_more_is_refused(tmp_path: Path) -> None:
+    limits = registry.InputLimits(max_line_bytes=1000)
+    path = tmp_path / "lines.txt"
+    body = b"a" * 1000 + b"\n" + b"b" * 10 + b"\n"
+    path.write_bytes(body * 50)
+    file = ExportFile(path, limits=limits)
+    assert file.read_bytes() == body * 50
+    with file.open() as stream:
+        assert sum(1 for _ in stream) == 100
+    path.write_bytes(body * 3 + b"c" * 1001 + b"\n")
+    with pytest.raises(ParseError, match="without a line break") as info:
+        ExportFile(path, limits=limits).read_bytes()
+    assert info.value.line == 7
+    with pytest.raises(ParseError, match="without a line break"):
+        list(ExportFile(path, limits=limits).open())
+
+
+def test_binary_reads_are_not_held_to_the_line_limit(tmp_path: Path) -> None:
+    path = tmp_path / "blob.bin"
+    path.write_bytes(b"z" * 5000)
+    with ExportFile(path, limits=registry.InputLimits(max_line_bytes=100)).open(text=False) as f:
+        assert len(f.read()) == 5000
+
+
+def test_a_change_after_opening_is_noticed(tmp_path: Path) -> None:
+    path = tmp_path / "x.txt"
+    path.write_bytes(b"one\n")
+    file = ExportFile(path)
+    file.check_unchanged()
+    path.write_bytes(b"one\ntwo\n")
+    with pytest.raises(UnreadableFileError, match="changed while"):
+        file.check_unchanged()
+
+
+def _zip_with(path: Path, names: list[str]) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        for name in names:
+            z.writestr(name, f"content of {name}")
+    return path
+
+
+def test_unsafe_zip_entries_are_left_out_with_a_warning_each(tmp_path: Path) -> None:
+    path = _zip_with(tmp_path / "a.zip", ["ok/chat.txt", "../up.txt", "/abs.txt", "C:/win.txt"])
+    with ExportFile(path).zip() as archive:
+        assert archive.namelist() == ["ok/chat.txt"]
+        assert [issue.raw for issue in archive.issues] == ["../up.txt", "/abs.txt", "C:/win.txt"]
+        assert archive.read("ok/chat.txt") == b"content of ok/chat.txt"
+        with pytest.raises(ParseError, match="no readable file"):
+            archive.read("../up.txt")
+
+
+def test_a_head_read_is_capped_and_not_counted_against_the_archive(tmp_path: Path) -> None:
+    path = tmp_path / "a.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("big.txt", b"line\n" * 100_000)
+    limits = registry.InputLimits(max_unzipped_bytes=600_000)
+    with ExportFile(path, limits=limits).zip() as archive:
+        assert len(archive.read("big.txt", limit=10 << 20)) == registry.HEAD_BYTES
+        assert len(archive.read("big.txt")) == 500_000
+        with pytest.raises(UnreadableFileError, match="would pass"):
+            archive.read("big.txt")
+
+
+def test_the_zip_index_size_is_read_from_zip64_end_records_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = [f"media/{i}.jpg" for i in range(30)]
+    plain = _zip_with(tmp_path / "plain.zip", names)
+    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 5)  # forces the Zip64 end records
+    zip64 = _zip_with(tmp_path / "zip64.zip", names)
+    assert b"PK\x06\x06" in zip64.read_bytes() and b"PK\x06\x06" not in plain.read_bytes()
+    with zipfile.ZipFile(plain) as z:
+        index_bytes = plain.stat().st_size - 22 - z.start_dir
+    for path in (plain, zip64):
+        with path.open("rb") as f:
+            assert registry._zip_index_bytes(f, path.stat().st_size) == index_bytes
+        too_small = registry.InputLimits(max_zip_index_bytes=index_bytes - 1)
+        with pytest.raises(UnreadableFileError, match="index"):
+            ExportFile(path, limits=too_small).zip()

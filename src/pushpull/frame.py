@@ -8,6 +8,7 @@ format that must be very fast (WhatsApp) may instead build the columns itself by
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -70,8 +71,19 @@ class MessageFrame:
         return self.messages.height
 
 
+#: A clock's offset from UTC is less than a day; anything else is damage in the export.
+_DAY_S = 24 * 3600
+#: A UTF-16 surrogate on its own: JSON can spell one ("\\ud800"), UTF-8 cannot hold it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def messages_to_frame(items: Iterable[Message | ParseIssue]) -> MessageFrame:
-    """Collect a reader's output into columns (issues are kept aside, in order)."""
+    """Collect a reader's output into columns (issues are kept aside, in order).
+
+    Two kinds of damage a format's reader passes on are repaired here, each with a warning: a
+    clock offset of a day or more is dropped, and a lone UTF-16 surrogate in a text becomes
+    U+FFFD.
+    """
     columns: dict[str, list[object]] = {name: [] for name in FRAME_SCHEMA}
     sent_at = columns["sent_at"].append
     utc = columns["utc_offset_s"].append
@@ -90,7 +102,18 @@ def messages_to_frame(items: Iterable[Message | ParseIssue]) -> MessageFrame:
             issues.append(item)
             continue
         sent_at(item.sent_at)
-        utc(item.utc_offset_s)
+        offset = item.utc_offset_s
+        if offset is not None and not -_DAY_S < offset < _DAY_S:
+            issues.append(
+                ParseIssue(
+                    line=item.line,
+                    reason=f"its clock is {offset} s from UTC, which no clock is",
+                    raw=item.text[:200],
+                    action="kept the message without the offset",
+                )
+            )
+            offset = None
+        utc(offset)
         sender(item.sender)
         text(item.text)
         kind(item.kind.value)
@@ -104,10 +127,50 @@ def messages_to_frame(items: Iterable[Message | ParseIssue]) -> MessageFrame:
     import pyarrow as pa
 
     types = _arrow_types()
-    table = pa.table({name: pa.array(values, type=types[name]) for name, values in columns.items()})
+    arrays = {}
+    for name, values in columns.items():
+        try:
+            arrays[name] = pa.array(values, type=types[name])
+        except UnicodeEncodeError:
+            issues.extend(_replace_lone_surrogates(name, values, columns["line"]))
+            arrays[name] = pa.array(values, type=types[name])
+    table = pa.table(arrays)
+    issues = [_without_lone_surrogates(issue) for issue in issues]
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     return MessageFrame(frame.cast(pl.Schema(FRAME_SCHEMA)), issues)
+
+
+def _replace_lone_surrogates(
+    name: str, values: list[object], lines: list[object]
+) -> list[ParseIssue]:
+    """Put U+FFFD for each lone surrogate in a text column, in place; a warning per row."""
+    issues = []
+    for i, value in enumerate(values):
+        texts = value if isinstance(value, tuple | list) else (value,)
+        if not any(isinstance(t, str) and _LONE_SURROGATE.search(t) for t in texts):
+            continue
+        fixed = tuple(_LONE_SURROGATE.sub("\ufffd", t) if isinstance(t, str) else t for t in texts)
+        values[i] = fixed if isinstance(value, tuple | list) else fixed[0]
+        line = lines[i]
+        issues.append(
+            ParseIssue(
+                line=line if isinstance(line, int) else None,
+                reason=f"its {name} holds a lone UTF-16 surrogate, which is not text",
+                raw=", ".join(t for t in fixed if isinstance(t, str))[:200],
+                action="replaced it with U+FFFD",
+            )
+        )
+    return issues
+
+
+def _without_lone_surrogates(issue: ParseIssue) -> ParseIssue:
+    """The issue with U+FFFD for any lone surrogate in its texts (it is stored like a row)."""
+    texts = (issue.reason, issue.raw, issue.action)
+    if not any(_LONE_SURROGATE.search(t) for t in texts):
+        return issue
+    reason, raw, action = (_LONE_SURROGATE.sub("\ufffd", t) for t in texts)
+    return ParseIssue(line=issue.line, reason=reason, raw=raw, action=action)
 
 
 def frame_to_messages(frame: pl.DataFrame) -> Iterator[Message]:

@@ -38,6 +38,7 @@ import polars as pl
 
 from pushpull.errors import (
     AmbiguousFormatError,
+    InputError,
     ParseError,
     UnknownFormatError,
     UnreadableFileError,
@@ -86,7 +87,8 @@ class InputLimits:
 
     #: Longer than any line an export writes (WhatsApp caps a message at 65,536 characters; MMS
     #: media inlined as base64 stays under a few MB), short enough that a file with no line
-    #: breaks cannot fill memory: reading stops at the first line this long.
+    #: breaks cannot fill memory: reading stops at the first line this long. It also bounds
+    #: one value read from a database (chat.db).
     max_line_bytes: int = 64 << 20
     #: Deflated chat text and JSON pack about 3-10 to 1; a zip bomb packs about 1,000 to 1.
     max_zip_ratio: float = 100.0
@@ -225,8 +227,7 @@ class ExportFile:
             )
         if not stat.S_ISREG(status.st_mode):
             raise UnreadableFileError(
-                f"{self.path} is not a regular file (a device, pipe or socket cannot be "
-                "imported).",
+                f"{self.path} is not a regular file (a device, pipe or socket cannot be imported).",
                 path=self.path,
                 hint="Save the export as a file first, then import that file.",
             )
@@ -278,11 +279,24 @@ class ExportFile:
         return io.BufferedReader(_GuardedReader(raw, self.on_bytes, guard, cap), 1 << 20)
 
     def read_bytes(self) -> bytes:
-        """The whole file (text: a line longer than the limit raises ``ParseError``)."""
+        """The whole file (text: a line longer than the limit raises ``ParseError``).
+
+        Read in large pieces straight from the file, each checked as it arrives: a buffered
+        stream would copy every byte once more.
+        """
+        guard = _LineGuard(self.path, self.limits.max_line_bytes)
+        piece = max(1, min(_READ_CHUNK, self.limits.max_line_bytes))
         chunks = []
-        with self.open() as f:
-            while chunk := f.read(_READ_CHUNK):
-                chunks.append(chunk)
+        try:
+            with self.path.open("rb", buffering=0) as f:
+                while chunk := f.read(piece):
+                    guard.feed(chunk)
+                    self.on_bytes(len(chunk))
+                    chunks.append(chunk)
+        except OSError as exc:
+            raise UnreadableFileError(
+                f"{self.path} cannot be read: {exc.strerror}.", path=self.path
+            ) from exc
         return b"".join(chunks)
 
     def read_text(self) -> str:
@@ -295,17 +309,16 @@ class ExportFile:
         try:
             index_bytes = _zip_index_bytes(stream, self.size)
             if index_bytes is not None and index_bytes > self.limits.max_zip_index_bytes:
-                raise ParseError(
-                    f"the zip archive's index is {_mib(index_bytes)}, more than the "
+                raise UnreadableFileError(
+                    f"{self.name}: the zip archive's index is {_mib(index_bytes)}, more than the "
                     f"{_mib(self.limits.max_zip_index_bytes)} pushpull reads.",
                     path=self.path,
-                    expected="a zip archive with a chat export inside",
                     hint="A zip this large is not an export pushpull can take; it may be built "
                     "to exhaust memory.",
                 )
             stream.seek(0)
             archive = zipfile.ZipFile(stream)
-        except ParseError:
+        except UnreadableFileError:
             stream.close()
             raise
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
@@ -433,7 +446,12 @@ class ExportZip:
         return [info.filename for info in self._members]
 
     def read(self, member: str | zipfile.ZipInfo, *, limit: int | None = None) -> bytes:
-        """A member's bytes (its first ``limit`` bytes when given), within the limits."""
+        """A member's bytes, within the limits; with ``limit``, only its first bytes (at most
+        ``HEAD_BYTES``, for sniffing: these do not count towards ``max_unzipped_bytes``).
+
+        Raises ``UnreadableFileError`` when a limit is passed (``detect`` lets it through), and
+        ``ParseError`` when the member is damaged.
+        """
         info = self._by_name.get(member if isinstance(member, str) else member.filename)
         path = self._file.path
         if info is None or info.is_dir():
@@ -444,32 +462,29 @@ class ExportZip:
             )
         limits = self._file.limits
         where = f"{info.filename}: "
+        inside = f"{path.name}: {info.filename} in it"
         method = _READABLE_METHODS.get(info.compress_type)
         if method is None:
-            raise ParseError(
-                f"{where}it is packed with compression method {info.compress_type}, which "
+            raise UnreadableFileError(
+                f"{inside} is packed with compression method {info.compress_type}, which "
                 "chat apps do not use and pushpull does not unpack.",
                 path=path,
-                expected="a zip archive packed with deflate, as the app wrote it",
-                hint="Use the zip the app exported, or re-pack it with ordinary zip "
-                "compression.",
+                hint="Use the zip the app exported, or re-pack it with ordinary zip compression.",
             )
-        wanted = info.file_size if limit is None else min(limit, info.file_size)
+        wanted = info.file_size if limit is None else min(limit, HEAD_BYTES, info.file_size)
         ratio = info.file_size / max(info.compress_size, 1)
         if wanted > limits.zip_ratio_floor_bytes and ratio > limits.max_zip_ratio:
-            raise ParseError(
-                f"{where}it unpacks to {ratio:,.0f} times its packed size, far more than text "
+            raise UnreadableFileError(
+                f"{inside} unpacks to {ratio:,.0f} times its packed size, far more than text "
                 f"packs (the limit is {limits.max_zip_ratio:g} times); it looks like a zip bomb.",
                 path=path,
-                expected="a zip archive as the app wrote it",
                 hint="Nothing was unpacked. Use the zip the app exported.",
             )
-        if self._unzipped + wanted > limits.max_unzipped_bytes:
-            raise ParseError(
-                f"{where}unpacking it would take more than the "
+        if limit is None and self._unzipped + wanted > limits.max_unzipped_bytes:
+            raise UnreadableFileError(
+                f"{path.name}: unpacking {info.filename} would pass the "
                 f"{_mib(limits.max_unzipped_bytes)} of text pushpull reads from one archive.",
                 path=path,
-                expected="a zip archive holding a chat export",
                 hint="Nothing was unpacked. If this is a real export, unzip it and import the "
                 "chat file inside.",
             )
@@ -496,7 +511,8 @@ class ExportZip:
                 expected="an unencrypted .zip as the app wrote it",
             ) from exc
         data = b"".join(chunks)
-        self._unzipped += len(data)
+        if limit is None:
+            self._unzipped += len(data)
         return data
 
 
@@ -581,6 +597,14 @@ def detect(file: ExportFile) -> Source:
     verdicts.sort(key=lambda sv: sv[1].confidence, reverse=True)
     best_source, best = verdicts[0]
     if best.confidence < MIN_CONFIDENCE:
+        if _utf16_without_bom(file.head):
+            raise UnreadableFileError(
+                f"{file.name} looks like UTF-16 text without a byte-order mark, which cannot be "
+                "told apart from binary data reliably.",
+                path=file.path,
+                hint="Save the file as UTF-8 (or UTF-16 with a byte-order mark) and import it "
+                "again.",
+            )
         raise UnknownFormatError(file.path, [(s.name, v.reason) for s, v in verdicts])
     tied = [s.name for s, v in verdicts if best.confidence - v.confidence < TIE_MARGIN]
     if len(tied) > 1:
@@ -588,10 +612,65 @@ def detect(file: ExportFile) -> Source:
     return best_source
 
 
+def _utf16_without_bom(head: bytes) -> bool:
+    """Whether the bytes look like mostly-Latin UTF-16 text that lacks its byte-order mark."""
+    sample = head[:4096]
+    if len(sample) < 64 or sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    fewer, more = sorted((sample[0::2].count(0), sample[1::2].count(0)))
+    half = len(sample) // 2
+    return fewer < half // 10 and more > half * 9 // 10
+
+
 def read_frame(source: Source, file: ExportFile) -> MessageFrame:
-    """All of ``file`` as a message frame, by the format's fast path when it has one."""
+    """All of ``file`` as a message frame, by the format's fast path when it has one.
+
+    The file must not have changed since ``file`` was made (``UnreadableFileError``); NUL
+    bytes, which no chat app writes, are removed from the text with a warning per message.
+    """
     fast = getattr(source, "read_frame", None)
-    if fast is not None:
-        frame: MessageFrame = fast(file)
+    try:
+        frame: MessageFrame = (
+            fast(file) if fast is not None else messages_to_frame(source.read(file))
+        )
+    except InputError:
+        file.check_unchanged()  # a change explains the damage better than the damage does
+        raise
+    file.check_unchanged()
+    return _without_nul_bytes(frame)
+
+
+_NUL = "\x00"
+#: The text columns NUL bytes are removed from.
+_TEXT_COLUMNS = ("text", "sender", "chat", "reply_to", "record_id")
+
+
+def _without_nul_bytes(frame: MessageFrame) -> MessageFrame:
+    messages = frame.messages
+    # One quick pass over every column first: a clean frame (nearly all) ends here.
+    found = messages.select(
+        *(pl.col(name).str.contains(_NUL, literal=True).any() for name in _TEXT_COLUMNS),
+        pl.col("attachments").explode().str.contains(_NUL, literal=True).any(),
+    )
+    if not any(found.row(0)):
         return frame
-    return messages_to_frame(source.read(file))
+    in_attachments = pl.col("attachments").list.eval(pl.element().str.contains(_NUL, literal=True))
+    damaged = pl.any_horizontal(
+        *(pl.col(name).str.contains(_NUL, literal=True) for name in _TEXT_COLUMNS),
+        in_attachments.list.any(),
+    ).fill_null(False)
+    hit = messages.select(damaged.alias("hit")).get_column("hit")
+    issues = [
+        ParseIssue(
+            line=line,
+            reason="the message holds NUL bytes, which no chat app writes (a sign of damage)",
+            raw=(text or "").replace(_NUL, "")[:200],
+            action="removed the NUL bytes",
+        )
+        for line, text in messages.filter(hit).select("line", "text").iter_rows()
+    ]
+    cleaned = messages.with_columns(
+        *(pl.col(name).str.replace_all(_NUL, "", literal=True) for name in _TEXT_COLUMNS),
+        pl.col("attachments").list.eval(pl.element().str.replace_all(_NUL, "", literal=True)),
+    )
+    return MessageFrame(cleaned, [*frame.issues, *issues])

@@ -281,3 +281,11 @@ def test_round_trip_keeps_any_text(texts: list[str], variant: str, tmp_path: Pat
         messages[slot] = dataclasses.replace(messages[slot], text=text)
     chat = dataclasses.replace(chat, messages=tuple(messages))
     check_round_trip(chat, "discord", variant, Path(tempfile.mkdtemp(dir=tmp_path)))
+
+
+@pytest.mark.parametrize("data", [b"\xec", b'{"guild": {}, "channel": {}, "messages": [\xe2\x82'])
+def test_a_cut_off_utf8_character_is_a_parse_error(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "Direct Messages - Sam [1].json"
+    path.write_bytes(data)
+    with pytest.raises(ParseError, match="not valid UTF-8"):
+        list(get_source("discord").read(ExportFile(path)))

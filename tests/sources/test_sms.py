@@ -358,3 +358,18 @@ def test_round_trip_keeps_any_text(texts: list[str], variant: str, tmp_path: Pat
         messages[slot] = dataclasses.replace(messages[slot], text=text)
     chat = dataclasses.replace(chat, messages=tuple(messages))
     check_round_trip(chat, "sms", variant, Path(tempfile.mkdtemp(dir=tmp_path)))
+
+
+@pytest.mark.parametrize("encoding", ["UTF-4", "no-such-codec"])
+def test_an_xml_declaration_naming_no_real_encoding_is_a_parse_error(
+    tmp_path: Path, encoding: str
+) -> None:
+    path = tmp_path / "sms-20240101000000.xml"
+    path.write_text(
+        f"<?xml version='1.0' encoding='{encoding}' standalone='yes' ?>\n"
+        '<smses count="1"><sms address="+15550100" date="1700000000000" type="1" body="hi" '
+        'contact_name="Sam" /></smses>\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ParseError, match="encoding that does not exist"):
+        list(get_source("sms").read(ExportFile(path)))

@@ -367,6 +367,31 @@ def test_a_broken_record_is_skipped_with_a_warning(tmp_path: Path) -> None:
     assert len(messages) == 28 - 4 - 3  # the reacted-to message goes with its reactions
 
 
+def test_a_unix_time_more_than_a_day_from_the_date_skips_the_record(tmp_path: Path) -> None:
+    data = json.loads(CHAT.read_text(encoding="utf-8"))
+    data["messages"][0]["date_unixtime"] = str(2**70)
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    messages, issues = read_export(path)
+    assert [i.reason for i in issues if "date_unixtime" in i.reason] != []
+    assert all(m.utc_offset_s is None or abs(m.utc_offset_s) < 86400 for m in messages)
+
+
+@pytest.mark.parametrize("where", ["type", "id", "from_id"])
+def test_a_list_or_object_where_an_id_or_type_belongs_is_no_crash(
+    tmp_path: Path, where: str
+) -> None:
+    data = json.loads(CHAT.read_text(encoding="utf-8"))
+    if where == "from_id":
+        data["messages"][0]["from_id"] = {"user": [5120034567]}
+    else:
+        data[where] = [data[where]]
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    messages, _ = read_export(path, "telegram")
+    assert len(messages) == len(read_export(CHAT)[0])
+
+
 def test_account_export_without_chats_says_how_to_export_again(tmp_path: Path) -> None:
     path = tmp_path / "result.json"
     path.write_text(

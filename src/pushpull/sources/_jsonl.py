@@ -36,6 +36,13 @@ def json_objects(file: ExportFile, *, expected: str) -> Iterator[tuple[int, dict
                 continue
             try:
                 record = json.loads(text)
+            except RecursionError as exc:
+                raise ParseError(
+                    "this line nests JSON too deeply to be a message.",
+                    path=file.path,
+                    line=number,
+                    expected=expected,
+                ) from exc
             except ValueError as exc:
                 raise ParseError(
                     f"this line is not complete JSON ({exc.args[0].split(':')[0]}).",

@@ -90,7 +90,9 @@ class DiscordSource:
         return Sniff(confidence, "a DiscordChatExporter guild/channel/messages object")
 
     def read(self, file: ExportFile) -> Iterator[Message | ParseIssue]:
-        with file.open() as raw:
+        # The stream bounds its own memory (one message at a time, see _MAX_VALUE_CHARS), so
+        # the file's line-length guard is not needed: a minified export is one long line.
+        with file.open(text=False) as raw:
             stream = _JsonStream(raw, file.path)
             header: dict[str, object] = {}
             seen_messages = False
@@ -339,11 +341,12 @@ class _JsonStream:
         try:
             text = self._decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError as exc:
+            # The bad byte comes after all the text buffered so far (self.line() would read on,
+            # and meet it again).
+            self._eof = True
+            line = self.line(len(self._buf)) + chunk.count(b"\n", 0, exc.start)
             raise ParseError(
-                "the file is not valid UTF-8 text.",
-                path=self.path,
-                line=self.line(),
-                expected=_EXPECTED,
+                "the file is not valid UTF-8 text.", path=self.path, line=line, expected=_EXPECTED
             ) from exc
         if not chunk:
             self._eof = True
@@ -409,6 +412,10 @@ class _JsonStream:
             # ``self._pos`` stays at the value's start; a refill may move the buffer under it.
             try:
                 value, end = self._decode(self._buf, self._pos)
+            except RecursionError:
+                raise self.error(
+                    "a value nests JSON too deeply to be part of a message.", _EXPECTED
+                ) from None
             except json.JSONDecodeError as exc:
                 # An error well before the end of what is buffered cannot be cured by more
                 # text, except a string that has not ended yet.

@@ -381,7 +381,7 @@ def _sniff_jsonl(file: ExportFile, text: str) -> Sniff:
     first = text.split("\n", 1)[0].strip()
     try:
         record = json.loads(first)
-    except ValueError:
+    except (ValueError, RecursionError):
         return Sniff.no("not JSON Lines (the first line is not one JSON object)")
     if not isinstance(record, dict):
         return Sniff.no("not JSON Lines (the first line is not an object)")

@@ -112,6 +112,10 @@ _MESSAGE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("balloon_bundle_id", "NULL"),
 )
 _REQUIRED_COLUMNS = ("date", "is_from_me", "handle_id", "text")
+#: Every table the reader selects from.
+_READ_TABLES = frozenset(
+    (*REQUIRED_TABLES, "chat_handle_join", "attachment", "message_attachment_join")
+)
 _EXPECTED = "the Messages database chat.db from a Mac (~/Library/Messages/chat.db)"
 
 
@@ -238,9 +242,17 @@ class _Attachment:
         return self.mime_type == "text/x-vlocation" or self.name.lower().endswith(".loc.vcf")
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+def _connect(file: ExportFile) -> sqlite3.Connection:
+    """The database, read-only, with the work its schema can ask for bounded: functions named
+    in the schema must be harmless ones, and no value may exceed the file's line limit."""
+    uri = f"{file.path.resolve().as_uri()}?mode=ro&immutable=1"
     conn = sqlite3.connect(uri, uri=True)
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, file.limits.max_line_bytes)
+    except BaseException:
+        conn.close()
+        raise
     conn.text_factory = _lenient_text
     return conn
 
@@ -298,7 +310,7 @@ class IMessageSource:
         if not file.head.startswith(SQLITE_MAGIC):
             return Sniff.no("not a SQLite database (iMessage keeps its messages in chat.db)")
         try:
-            conn = _connect(file.path)
+            conn = _connect(file)
             try:
                 tables = _tables(conn)
             finally:
@@ -337,7 +349,7 @@ class IMessageSource:
                 action="read without them; quit Messages and copy chat.db again to include them",
             )
         try:
-            conn = _connect(file.path)
+            conn = _connect(file)
         except (sqlite3.Error, UnicodeError) as exc:  # a damaged schema: undecodable errors
             raise ParseError(
                 f"SQLite cannot open it ({exc}).", path=file.path, expected=_EXPECTED
@@ -366,6 +378,15 @@ class _Reader:
                 path=file.path,
                 expected=_EXPECTED,
             )
+        for table in sorted(self.tables & _READ_TABLES):
+            # A generated column is computed on every read, by a formula the file supplies.
+            if any(row[6] == 2 for row in conn.execute(f"PRAGMA table_xinfo({table})")):
+                raise ParseError(
+                    f"its {table} table has computed columns, which Messages never creates and "
+                    "which could make reading it take unbounded time.",
+                    path=file.path,
+                    expected=_EXPECTED,
+                )
         self.message_columns = _columns(conn, "message")
         absent = [c for c in _REQUIRED_COLUMNS if c.lower() not in self.message_columns]
         if absent:

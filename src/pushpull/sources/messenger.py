@@ -48,7 +48,7 @@ from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
-from pushpull.errors import ParseError, UsageError
+from pushpull.errors import ParseError, UnreadableFileError, UsageError
 from pushpull.model import Kind, Message, ParseIssue
 from pushpull.registry import ExportFile, Sniff, register
 
@@ -160,7 +160,8 @@ def _read_folder(file: ExportFile) -> Iterator[Message | ParseIssue]:
     issues: list[ParseIssue] = []
     for _, name, source in numbered:
         if isinstance(source, Path):
-            data = _load(ExportFile(source, on_bytes=file.on_bytes).read_bytes(), source)
+            part = ExportFile(source, on_bytes=file.on_bytes, limits=file.limits)
+            data = _load(part.read_bytes(), source)
             if not _same_thread(main, data):
                 issues.append(
                     ParseIssue(
@@ -182,7 +183,8 @@ def _read_zip(file: ExportFile) -> Iterator[Message | ParseIssue]:
     """Every thread in a downloaded archive, one after another, each with its own title."""
     wanted = file.options.get("chat", "").strip().casefold()
     threads: dict[str, list[tuple[int, zipfile.ZipInfo]]] = {}
-    with _open_zip(file) as archive:
+    with file.zip() as archive:
+        yield from archive.issues
         for info in archive.infolist():
             match = _ZIP_PART.search(info.filename)
             if match and not info.is_dir():
@@ -201,15 +203,7 @@ def _read_zip(file: ExportFile) -> Iterator[Message | ParseIssue]:
             parts: list[tuple[str, dict[str, object]]] = []
             for _, info in sorted(threads[folder], key=lambda item: item[0], reverse=True):
                 label = Path(f"{file.path}/{info.filename}")
-                try:
-                    raw = archive.read(info)
-                except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-                    raise ParseError(
-                        f"{info.filename} cannot be read from the archive ({exc}).",
-                        path=file.path,
-                        expected="a complete .zip",
-                    ) from exc
-                file.on_bytes(info.compress_size)
+                raw = archive.read(info)
                 parts.append((PurePosixPath(info.filename).name, _load(raw, label)))
             title = _title(parts[0][1], folder)
             titles.append(title)
@@ -224,16 +218,6 @@ def _read_zip(file: ExportFile) -> Iterator[Message | ParseIssue]:
         )
 
 
-def _open_zip(file: ExportFile) -> zipfile.ZipFile:
-    """The archive, opened by path (zipfile needs to seek, which the counting stream cannot)."""
-    try:
-        return zipfile.ZipFile(file.path)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise ParseError(
-            f"the zip archive is damaged ({exc}).", path=file.path, expected="a complete .zip"
-        ) from exc
-
-
 def _load(data: bytes, path: Path) -> dict[str, object]:
     """One ``message_N.json`` parsed, or a ``ParseError`` naming where it breaks."""
     try:
@@ -245,7 +229,11 @@ def _load(data: bytes, path: Path) -> dict[str, object]:
             line=exc.lineno,
             expected=_EXPECTED,
         ) from exc
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+    except RecursionError as exc:
+        raise ParseError(
+            "the JSON is nested too deeply to be a chat export.", path=path, expected=_EXPECTED
+        ) from exc
+    except (UnicodeDecodeError, ValueError) as exc:
         raise ParseError(
             f"it is not readable JSON text ({exc}).", path=path, expected=_EXPECTED
         ) from exc
@@ -529,8 +517,10 @@ def _reactions(raw: object, target: Message, names: dict[str, str]) -> list[Mess
 
 def _sniff_zip(file: ExportFile) -> Sniff:
     try:
-        with _open_zip(file) as archive:
+        with file.zip() as archive:
             names = archive.namelist()
+    except UnreadableFileError:  # past a limit: refused, not merely not ours
+        raise
     except Exception:  # a damaged archive is simply not ours to judge
         return Sniff.no("a .zip that cannot be opened")
     if any(_ZIP_PART.search(n) for n in names):

@@ -152,7 +152,7 @@ def _sniff_json(file: ExportFile, text: str) -> Sniff:
     first = text.split("\n", 1)[0].strip()
     try:
         record = json.loads(first)
-    except ValueError:
+    except (ValueError, RecursionError):
         if _JSON_HEAD.match(first) and len(first) >= len(text) - 1:
             return Sniff(0.9, "a signal-export data.json line (longer than the part looked at)")
         return Sniff.no("not signal-export JSON lines (the first line is not one JSON object)")

@@ -94,6 +94,7 @@ _CHAT_TYPES = frozenset(
 )
 #: Chats between the user and one other account: the chat id is that account's id.
 _ONE_TO_ONE = frozenset({"personal_chat", "bot_chat"})
+_DAY_S = 24 * 3600
 #: Titles of the chats that have no ``name``.
 _UNNAMED_TITLES = {
     "saved_messages": "Saved Messages",
@@ -302,7 +303,7 @@ def _chat_title(chat: Mapping[str, object]) -> str:
     kind, chat_id = chat.get("type"), chat.get("id")
     if "name" not in chat and isinstance(kind, str) and kind in _UNNAMED_TITLES:
         return _UNNAMED_TITLES[kind]
-    if kind in _ONE_TO_ONE or kind is None:
+    if kind is None or (isinstance(kind, str) and kind in _ONE_TO_ONE):
         return f"{DELETED_ACCOUNT} ({chat_id})" if chat_id is not None else DELETED_ACCOUNT
     return f"Chat {chat_id}"
 
@@ -354,20 +355,23 @@ def _me_test(
     chat: Mapping[str, object], records: Sequence[object], me: object
 ) -> Callable[[object], bool | None]:
     """How to tell, from a ``from_id``/``actor_id``, whether the exporting user sent it."""
+    # Ids are compared as strings: a damaged export may hold a list or object where an id
+    # belongs, and those cannot be looked up in a set.
     if me is not None:
-        mine = {me, f"user{me}", str(me)}
-        return lambda who: None if who is None else who in mine
-    chat_id = chat.get("id")
-    if chat.get("type") not in _ONE_TO_ONE or not isinstance(chat_id, int | str):
+        mine = {f"user{me}", str(me)}
+        return lambda who: None if who is None else str(who) in mine
+    chat_id, kind = chat.get("id"), chat.get("type")
+    if not (isinstance(kind, str) and kind in _ONE_TO_ONE) or not isinstance(chat_id, int | str):
         return lambda who: None
-    theirs = {chat_id, f"user{chat_id}", str(chat_id)}
+    theirs = {f"user{chat_id}", str(chat_id)}
     confirmed = any(
-        isinstance(r, dict) and (r.get("from_id") in theirs or r.get("actor_id") in theirs)
+        isinstance(r, dict)
+        and (str(r.get("from_id")) in theirs or str(r.get("actor_id")) in theirs)
         for r in records
     )
     if not confirmed:
         return lambda who: None
-    return lambda who: None if who is None else who not in theirs
+    return lambda who: None if who is None else str(who) not in theirs
 
 
 def _read_chat(
@@ -437,9 +441,12 @@ def _when(record: Mapping[str, object]) -> tuple[datetime, int | None]:
     unix = record.get("date_unixtime")
     if isinstance(unix, str | int) and not isinstance(unix, bool):
         try:
-            return at, (at - _EPOCH) // _SECOND - int(unix)
+            offset_s = (at - _EPOCH) // _SECOND - int(unix)
         except ValueError:
             raise _BadRecord(f"its date_unixtime {unix!r} is not a number") from None
+        if abs(offset_s) >= _DAY_S:  # clocks differ from UTC by less than a day
+            raise _BadRecord(f"its date_unixtime {unix!r} is more than a day from its date")
+        return at, offset_s
     return at, None
 
 

@@ -59,10 +59,10 @@ from typing import ClassVar
 
 import polars as pl
 
-from pushpull.errors import ParseError
+from pushpull.errors import ParseError, UnreadableFileError
 from pushpull.frame import FRAME_SCHEMA, MessageFrame
 from pushpull.model import Kind, Message, ParseIssue
-from pushpull.registry import ExportFile, Sniff, register
+from pushpull.registry import ExportFile, ExportZip, Sniff, register
 
 __all__ = ["WhatsAppSource"]
 
@@ -1150,16 +1150,7 @@ def _utf8(data: bytes, path: Path) -> tuple[bytes, int]:
     return data, 0
 
 
-def _read_all(file: ExportFile) -> bytes:
-    """The whole file, read with one request for its size: a read to the end goes through the
-    progress-counting stream in small pieces, three times slower for a large export."""
-    with file.open() as f:
-        data = f.read(file.size)
-        rest = f.read()  # the file may have grown since its size was taken
-    return data + rest if rest else data
-
-
-def _chat_member(zf: zipfile.ZipFile) -> zipfile.ZipInfo | None:
+def _chat_member(zf: ExportZip) -> zipfile.ZipInfo | None:
     """The chat text inside an export zip: ``_chat.txt`` (iOS) or ``WhatsApp Chat ... .txt``."""
     texts = [
         info
@@ -1239,8 +1230,9 @@ class WhatsAppSource:
                     if member is None:
                         return Sniff.no("a zip without a WhatsApp chat text file")
                     member_name = member.filename
-                    with zf.open(member) as f:
-                        head = f.read(64 * 1024)
+                    head = zf.read(member, limit=64 * 1024)
+            except UnreadableFileError:  # past a limit: refused, not merely not ours
+                raise
             except Exception:
                 return Sniff.no("a zip that cannot be opened")
             text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
@@ -1282,10 +1274,13 @@ class WhatsAppSource:
             confidence = min(0.99, confidence + 0.04)
         return Sniff(confidence, f"{len(hits)} of {len(lines)} lines start with a WhatsApp date")
 
-    def _load(self, file: ExportFile) -> tuple[bytes, int, str, frozenset[str]]:
-        """The chat text's bytes, the chat title, and the media file names beside it."""
+    def _load(
+        self, file: ExportFile
+    ) -> tuple[bytes, int, str, frozenset[str], tuple[ParseIssue, ...]]:
+        """The chat text's bytes, the chat title, the media file names beside it, and a warning
+        for each zip entry left unread (see ``ExportZip``)."""
         if not file.is_zip:
-            return *_utf8(_read_all(file), file.path), _title(file.name, None), frozenset()
+            return *_utf8(file.read_bytes(), file.path), _title(file.name, None), frozenset(), ()
         try:
             with file.zip() as zf:
                 member = _chat_member(zf)
@@ -1299,6 +1294,7 @@ class WhatsAppSource:
                 names = frozenset(
                     PurePosixPath(i.filename).name for i in zf.infolist() if i is not member
                 )
+                skipped = zf.issues
         except ParseError:
             raise
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
@@ -1311,10 +1307,11 @@ class WhatsAppSource:
                 path=file.path,
                 expected="an unencrypted .zip as WhatsApp writes it",
             ) from exc
-        return *_utf8(data, file.path), _title(file.name, member.filename), names
+        return *_utf8(data, file.path), _title(file.name, member.filename), names, skipped
 
     def read(self, file: ExportFile) -> Iterator[Message | ParseIssue]:
-        data, start, chat, names = self._load(file)
+        data, start, chat, names, skipped = self._load(file)
+        yield from skipped
         rows = _rows(data, start, file.path, names)
         if not _SLOTS_MATCH:
             for row in rows:
@@ -1360,5 +1357,7 @@ class WhatsAppSource:
 
     def read_frame(self, file: ExportFile) -> MessageFrame:
         """The same messages as :meth:`read`, computed column by column (the store's path)."""
-        data, start, chat, names = self._load(file)
-        return _frame(data, start, file.path, names, chat)
+        data, start, chat, names, skipped = self._load(file)
+        frame = _frame(data, start, file.path, names, chat)
+        frame.issues[:0] = skipped
+        return frame
