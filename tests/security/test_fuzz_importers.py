@@ -53,6 +53,7 @@ TOKENS = (
     b"&",
     b"&#55357;",
     b"<!DOCTYPE x>",
+    b"encoding='UTF-7'",
     b"null",
     b"-1",
     b"99999999999999999999999",

@@ -360,8 +360,8 @@ def test_round_trip_keeps_any_text(texts: list[str], variant: str, tmp_path: Pat
     check_round_trip(chat, "sms", variant, Path(tempfile.mkdtemp(dir=tmp_path)))
 
 
-@pytest.mark.parametrize("encoding", ["UTF-4", "no-such-codec"])
-def test_an_xml_declaration_naming_no_real_encoding_is_a_parse_error(
+@pytest.mark.parametrize("encoding", ["UTF-4", "no-such-codec", "shift_jis", "utf-32"])
+def test_an_xml_declaration_naming_an_unreadable_encoding_is_a_parse_error(
     tmp_path: Path, encoding: str
 ) -> None:
     path = tmp_path / "sms-20240101000000.xml"
@@ -371,5 +371,5 @@ def test_an_xml_declaration_naming_no_real_encoding_is_a_parse_error(
         'contact_name="Sam" /></smses>\n',
         encoding="utf-8",
     )
-    with pytest.raises(ParseError, match="encoding that does not exist"):
+    with pytest.raises(ParseError, match="encoding pushpull cannot read"):
         list(get_source("sms").read(ExportFile(path)))

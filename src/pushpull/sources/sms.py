@@ -152,13 +152,6 @@ def _feed(parser: Any, data: bytes, final: bool, path: Path) -> None:
         raise ParseError(
             reason, path=path, line=line, expected="a complete SMS Backup & Restore .xml file"
         ) from exc
-    except LookupError as exc:  # <?xml ... encoding="..."?> names no codec Python has
-        raise ParseError(
-            f"the XML declares a text encoding that does not exist ({exc}).",
-            path=path,
-            line=1,
-            expected='a backup declared as encoding="UTF-8", as SMS Backup & Restore writes it',
-        ) from exc
     except DTDForbidden as exc:
         raise ParseError(
             "the file declares a DTD (<!DOCTYPE ...>), which SMS Backup & Restore never writes; "
@@ -174,6 +167,15 @@ def _feed(parser: Any, data: bytes, final: bool, path: Path) -> None:
             path=path,
             line=parser.parser.CurrentLineNumber,
             expected="an <smses> backup without entity declarations",
+        ) from exc
+    # <?xml encoding="..."?> naming no codec, or a multi-byte one (after DefusedXmlException,
+    # which is a ValueError too).
+    except (LookupError, ValueError) as exc:
+        raise ParseError(
+            f"the XML declares a text encoding pushpull cannot read ({exc}).",
+            path=path,
+            line=1,
+            expected='a backup declared as encoding="UTF-8", as SMS Backup & Restore writes it',
         ) from exc
 
 
