@@ -20,6 +20,7 @@ import atheris
 
 with atheris.instrument_imports():
     from pushpull.errors import PushPullError
+    from pushpull.registry import ExportFile, detect, get_source, read_frame
     from pushpull.synth import FORMATS, generate, render
     from pushpull.testing import read_export
 
@@ -47,8 +48,15 @@ export_name = render(generate("stable", seed=0, days=2), FORMAT).main.rsplit("/"
 def test_one(data: bytes) -> None:
     path = WORK / export_name
     path.write_bytes(data)
+    # The three ways an import reads a file: message by message, as a frame (the path the store
+    # takes), and after detection by content.
     with contextlib.suppress(PushPullError):
         read_export(path, FORMAT)
+    with contextlib.suppress(PushPullError):
+        read_frame(get_source(FORMAT), ExportFile(path))
+    with contextlib.suppress(PushPullError):
+        file = ExportFile(path)
+        read_frame(detect(file), file)
 
 
 def main() -> None:
