@@ -33,7 +33,6 @@ from pushpull.store import (
     Store,
     backup_is_encrypted,
     backup_store,
-    conversation_me,
     decrypt_store,
     encrypt_store,
     export_conversation,
@@ -43,6 +42,7 @@ from pushpull.store import (
     is_encrypted,
     list_conversations,
     load_messages,
+    require_me,
     restore_store,
     set_me,
 )
@@ -262,12 +262,7 @@ def analyze_(
 
     first, last = _date(since, "--since"), _date(until, "--until")
     with open_store() as store:
-        name, me = conversation_me(store, conversation)
-        if me is None:
-            raise UsageError(
-                f"pushpull does not know which person is you in {name}.",
-                hint=f"Say it once with `pushpull me {json.dumps(name)} NAME`.",
-            )
+        name, me = require_me(store, conversation)
         frame = load_messages(store, name)
     result = analyze(frame, me=me, partner=partner, since=first, until=last, conversation=name)
     if json_out is None:

@@ -18,7 +18,7 @@ from pushpull.report._view import (
 )
 from pushpull.report.config import DEFAULT_CONFIG, ReportConfig
 from pushpull.report.redact import Redactor, analysis_redactor, redact_analysis
-from pushpull.store import Store, conversation_me, load_messages
+from pushpull.store import Store, load_messages, require_me
 
 __all__ = ["build_report", "redact_contexts", "write_report"]
 
@@ -95,12 +95,7 @@ def write_report(
     lang: str | None = None,
 ) -> Path:
     """Analyse ``conversation`` and write its report to ``path``; return the path written."""
-    name, me = conversation_me(store, conversation)
-    if me is None:
-        raise UsageError(
-            f"pushpull does not know which person is you in {name}.",
-            hint=f'Say it once with `pushpull me "{name}" NAME`.',
-        )
+    name, me = require_me(store, conversation)
     messages = load_messages(store, name)
     analysis = analyze(messages, me=me, since=since, until=until, lang=lang, conversation=name)
     html = build_report(analysis, messages=messages, redact=redact)

@@ -10,6 +10,7 @@ from pushpull.store.catalog import (
     forget_everything,
     list_conversations,
     load_messages,
+    require_me,
     resolve_conversation,
     set_me,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "is_encrypted",
     "list_conversations",
     "load_messages",
+    "require_me",
     "resolve_conversation",
     "restore_store",
     "set_me",

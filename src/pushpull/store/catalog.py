@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -157,6 +158,17 @@ def conversation_me(store: Store, ref: str) -> tuple[str, str | None]:
         "SELECT name FROM participants WHERE conversation_id = ? AND is_me", [conv_id]
     ).fetchone()
     return conv_name, (str(row[0]) if row else None)
+
+
+def require_me(store: Store, ref: str) -> tuple[str, str]:
+    """Like :func:`conversation_me`, but a conversation whose user is not known is an error."""
+    name, me = conversation_me(store, ref)
+    if me is None:
+        raise UsageError(
+            f"pushpull does not know which person is you in {name}.",
+            hint=f"Say it once with `pushpull me {json.dumps(name)} NAME`.",
+        )
+    return name, me
 
 
 def set_me(store: Store, ref: str, name: str) -> str:
