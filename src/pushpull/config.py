@@ -32,6 +32,8 @@ class EncryptionConfig:
     salt_bytes: int = 16
     #: Key length: DuckDB encrypts with AES-256, which takes a 32-byte key.
     key_bytes: int = 32
+    #: Shortest new passphrase: under 8 characters, guessing stays cheap even at scrypt's cost.
+    min_passphrase_chars: int = 8
 
 
 def data_home(explicit: Path | None = None) -> Path:

@@ -188,3 +188,12 @@ def test_forget_needs_a_conversation_or_all(
     capsys.readouterr()
     assert cli(home, "forget", "--all", "--yes") == 0
     assert "3 messages deleted" in capsys.readouterr().out
+
+
+def test_a_new_passphrase_must_be_long_enough(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PUSHPULL_PASSPHRASE", "1234567")
+    assert cli(home, "init", "--encrypt") == 2
+    assert "at least 8 characters" in capsys.readouterr().err
+    assert not (home / "pushpull.encryption.json").exists()

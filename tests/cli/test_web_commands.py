@@ -11,6 +11,7 @@ import pytest
 import pushpull.cli.web_commands  # noqa: F401  (registers serve and report)
 from pushpull.cli import run
 from pushpull.report import inline_script, plotly_js
+from pushpull.store import Store
 from pushpull.synth import generate, render, write
 
 
@@ -70,3 +71,26 @@ def test_serve_passes_its_options(
     assert call["home"] == home and call["port"] == 9999 and call["open_browser"] is False
     out = capsys.readouterr().out
     assert "http://127.0.0.1:9999/?token=abc" in out and "Ctrl+C" in out
+
+
+def test_serve_on_an_encrypted_store_leaves_the_passphrase_to_the_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "home"
+    Store(home, passphrase="a long passphrase").close()
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr("pushpull.web.serve", lambda where, **options: calls.append(options))
+    monkeypatch.delenv("PUSHPULL_PASSPHRASE", raising=False)
+    # no prompt: with nothing on standard input, a prompt would fail the command
+    assert run(["--home", str(home), "serve", "--no-browser"]) == 0
+    assert calls[-1]["passphrase"] is None
+    assert "the page will ask for your passphrase" in capsys.readouterr().out
+
+    monkeypatch.setenv("PUSHPULL_PASSPHRASE", "a long passphrase")
+    assert run(["--home", str(home), "serve", "--no-browser"]) == 0
+    assert calls[-1]["passphrase"] == "a long passphrase"
+
+    monkeypatch.setenv("PUSHPULL_PASSPHRASE", "not the passphrase")
+    assert run(["--home", str(home), "serve", "--no-browser"]) != 0
+    assert "Wrong passphrase" in capsys.readouterr().err
+    assert len(calls) == 2

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pushpull.store import Store, import_file
+from pushpull.store import Store, import_file, is_encrypted
 from pushpull.synth import generate, render, write
 from pushpull.web import RunningServer, start_server
 
@@ -32,6 +32,7 @@ PHONE = {"width": 375, "height": 812}
 #: Sam's chat is uploaded through the page; Jordan's is in the store from the start.
 PLANTED_CYCLES = 3
 LOCAL_SCHEMES = ("about", "data", "blob", "file")
+PASSPHRASE = "a passphrase for the browser test"
 
 if not CHROMIUM.exists():
     if os.environ.get("PUSHPULL_REQUIRE_BROWSER"):
@@ -262,6 +263,41 @@ def test_the_redacted_report_names_nobody(
         assert not re.search(rf"\b{name}\b", text + figures, re.IGNORECASE), name
     assert "Partner" in text
     shoot(report, "report-redacted")
+
+
+def test_encrypt_lock_and_unlock_from_the_page(
+    context: BrowserContext, tmp_path: Path, sam_upload: Path
+) -> None:
+    with Store(tmp_path / "home") as store:
+        import_file(store, sam_upload, me="Alex")
+    running = start_server(tmp_path / "home")
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("pageerror", lambda error: problems.append(str(error)))
+    try:
+        tab.goto(running.url)
+        tab.get_by_role("link", name="Settings").click()
+        tab.get_by_label("Choose a passphrase").fill(PASSPHRASE)
+        tab.get_by_label("Type it again").fill(PASSPHRASE)
+        tab.get_by_role("button", name="Encrypt my data").click()
+        expect(tab.get_by_role("status")).to_contain_text("now encrypted")
+        assert is_encrypted(tmp_path / "home")
+        shoot(tab, "settings-encrypted")
+
+        tab.get_by_role("button", name="Lock", exact=True).click()
+        expect(tab.locator("h1")).to_have_text("Your data is locked")
+        tab.goto(running.base_url + "/c/1")  # a page of the app asks first, then comes back
+        tab.get_by_label("Passphrase").fill("not the passphrase")
+        tab.get_by_role("button", name="Unlock").click()
+        expect(tab.get_by_role("alert")).to_contain_text("does not open your data")
+        shoot(tab, "unlock")
+        tab.get_by_label("Passphrase").fill(PASSPHRASE)
+        tab.get_by_role("button", name="Unlock").click()
+        tab.wait_for_url("**/c/1")
+        charts_drawn(tab)
+    finally:
+        running.stop()
+    assert problems == [], problems
 
 
 def test_no_request_left_the_machine() -> None:

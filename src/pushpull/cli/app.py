@@ -33,6 +33,7 @@ from pushpull.store import (
     Store,
     backup_is_encrypted,
     backup_store,
+    check_new_passphrase,
     decrypt_store,
     encrypt_store,
     export_conversation,
@@ -73,20 +74,19 @@ def out() -> Console:
 
 
 def ask_passphrase(*, new: bool = False) -> str:
-    """The passphrase: from PUSHPULL_PASSPHRASE (scripts), else a hidden prompt."""
-    from_env = os.environ.get(PASSPHRASE_ENV)
-    if from_env:
-        return from_env
-    if new:
-        chosen: str = typer.prompt(
+    """The passphrase: from PUSHPULL_PASSPHRASE (scripts), else a hidden prompt; a ``new`` one
+    is typed twice and must be long enough."""
+    given: str = os.environ.get(PASSPHRASE_ENV) or ""
+    if not given and new:
+        given = typer.prompt(
             "Choose a passphrase (pushpull cannot recover it if it is lost)",
             hide_input=True,
             confirmation_prompt=True,
         )
-        if not chosen:
-            raise UsageError("An empty passphrase protects nothing.", hint="Choose one.")
-        return chosen
-    given: str = typer.prompt("Passphrase", hide_input=True)
+    elif not given:
+        given = typer.prompt("Passphrase", hide_input=True)
+    if new:
+        check_new_passphrase(given)
     return given
 
 

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from pushpull.cli.app import _date, app, ask_passphrase, open_store, out, settings
-from pushpull.config import data_home
+from pushpull.cli.app import _date, app, open_store, out, settings
+from pushpull.config import PASSPHRASE_ENV, data_home
 from pushpull.store import Store, is_encrypted
 
 __all__ = ["report", "serve"]
@@ -54,12 +55,15 @@ def serve(
             console.print("Your browser should open it now; if not, open that link.")
         console.print("Keep this window open while you use the page; press Ctrl+C to stop.")
 
-    passphrase = None
-    if is_encrypted(home):
-        passphrase = ask_passphrase()
+    encrypted = is_encrypted(home)
+    # Scripts may unlock at launch; a person types the passphrase into the page.
+    passphrase = (os.environ.get(PASSPHRASE_ENV) or None) if encrypted else None
+    if passphrase is not None:
         # Check it now, in the terminal, rather than on the first page load.
         with Store(home, passphrase=passphrase):
             pass
+    elif encrypted:
+        console.print("Your data is encrypted: the page will ask for your passphrase.")
     run_server(
         home,
         passphrase=passphrase,

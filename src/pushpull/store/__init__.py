@@ -22,7 +22,7 @@ from pushpull.store.copies import (
     restore_store,
 )
 from pushpull.store.database import STORE_FILE, Store
-from pushpull.store.encryption import KEY_FILE, is_encrypted
+from pushpull.store.encryption import KEY_FILE, check_new_passphrase, forget_keys, is_encrypted
 from pushpull.store.ingest import ConversationImport, ImportResult, file_sha256, import_file
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "Store",
     "backup_is_encrypted",
     "backup_store",
+    "check_new_passphrase",
     "conversation_me",
     "decrypt_store",
     "encrypt_store",
@@ -43,6 +44,7 @@ __all__ = [
     "file_sha256",
     "forget_conversation",
     "forget_everything",
+    "forget_keys",
     "import_file",
     "is_encrypted",
     "list_conversations",

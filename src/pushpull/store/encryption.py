@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -19,12 +20,14 @@ from pathlib import Path
 import duckdb
 
 from pushpull.config import EncryptionConfig
-from pushpull.errors import EncryptionUnavailableError, StoreError
+from pushpull.errors import EncryptionUnavailableError, StoreError, UsageError
 
 __all__ = [
     "KEY_FILE",
     "KeyHeader",
+    "check_new_passphrase",
     "derive_key",
+    "forget_keys",
     "is_encrypted",
     "load_encryption_extension",
     "new_header",
@@ -109,6 +112,25 @@ def write_header(path: Path, header: KeyHeader) -> None:
     partial.replace(path)
 
 
+def check_new_passphrase(
+    passphrase: str, *, repeated: str | None = None, config: EncryptionConfig | None = None
+) -> None:
+    """Raise UsageError unless ``passphrase`` may protect a store (and equals ``repeated``, the
+    second typing of it, when given)."""
+    config = config or EncryptionConfig()
+    if repeated is not None and not hmac.compare_digest(
+        passphrase.encode("utf-8"), repeated.encode("utf-8")
+    ):
+        raise UsageError(
+            "The two passphrases differ.", hint="Type the same passphrase in both boxes."
+        )
+    if len(passphrase) < config.min_passphrase_chars:
+        raise UsageError(
+            f"A passphrase needs at least {config.min_passphrase_chars} characters.",
+            hint="A few ordinary words with spaces between them are long and easy to remember.",
+        )
+
+
 def derive_key(passphrase: str, header: KeyHeader) -> str:
     """The store's key, as the hex text DuckDB's ``ENCRYPTION_KEY`` takes."""
     return _derive(
@@ -129,6 +151,11 @@ def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int, key_bytes: int
         dklen=key_bytes,
     )
     return key.hex()
+
+
+def forget_keys() -> None:
+    """Drop the keys kept for quick reopening (when the app is locked or a store decrypted)."""
+    _derive.cache_clear()
 
 
 def _extension_file() -> Path | None:

@@ -4,13 +4,14 @@ parts that change in place. Errors become pages in exactly one place (:func:`_pr
 from __future__ import annotations
 
 import shutil
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import jinja2
 import polars as pl
@@ -60,6 +61,7 @@ from pushpull.web._cache import MemoryCache
 from pushpull.web._conversations import ConversationFacts, conversation_facts, conversation_id
 from pushpull.web._imports import ImportJob, ImportJobs
 from pushpull.web._preferences import Preferences, load_preferences, save_preferences
+from pushpull.web._store_access import StoreAccess
 from pushpull.web._upload import receive_upload
 from pushpull.web.config import WebConfig
 
@@ -82,13 +84,18 @@ class AppState:
     frames: MemoryCache[pl.DataFrame]
     jobs: ImportJobs
     preferences: Preferences
+    #: Opens the store (unlocked with the passphrase it holds in memory, if encrypted).
+    access: StoreAccess
     debug: bool = False
     assets: dict[str, tuple[str, str]] = field(default_factory=dict)
-    #: Unlocks an encrypted store; held in memory only, for as long as the server runs.
-    passphrase: str | None = field(default=None, repr=False)
 
-    def store(self) -> Store:
-        return Store(self.home, passphrase=self.passphrase)
+    def store(self) -> AbstractContextManager[Store]:
+        return self.access.open()
+
+    def forget_cached(self, keep: Callable[[Hashable], bool] = lambda key: False) -> None:
+        """Drop the analyses and messages held in memory (those whose key ``keep`` rejects)."""
+        self.analyses.drop(keep)
+        self.frames.drop(keep)
 
 
 def _static_assets() -> dict[str, tuple[str, str]]:
@@ -114,6 +121,30 @@ def _asset(name: str, source: str) -> str:
 
 def _is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def _local_target(url: str | None) -> str:
+    """The page to go to after unlocking: a path of this server, never another site's address
+    (anything else, or the unlock and lock pages themselves, gives the start page)."""
+    parts = urlsplit(url or "/")
+    path = parts.path
+    if parts.scheme or parts.netloc or not path.startswith("/") or path.startswith("//"):
+        return "/"
+    if "\\" in path or path in ("/unlock", "/lock"):
+        return "/"
+    return path + ("?" + parts.query if parts.query else "")
+
+
+def _unlock_page(request: Request) -> Response:
+    """Where a request for a locked store goes: the passphrase form, coming back afterwards."""
+    if _is_htmx(request):
+        back = _local_target(urlsplit(request.headers.get("HX-Current-URL", "")).path or "/")
+        go = "/unlock?" + urlencode({"next": back})
+        return Response(status_code=401, headers={"HX-Redirect": go})
+    back = request.url.path + ("?" + request.url.query if request.url.query else "")
+    return _render(
+        request, "unlock.html", status=401, page="", next_url=_local_target(back), wrong=False
+    )
 
 
 def _status_of(error: PushPullError) -> int:
@@ -142,6 +173,7 @@ def _render(request: Request, template: str, *, status: int = 200, **context: An
         poll_ms=state.config.poll_ms,
         csrf=state.csrf,
         csrf_field=CSRF_FIELD,
+        can_lock=state.access.unlocked and state.access.encrypted,
         **context,
     )
     return HTMLResponse(html, status_code=status)
@@ -242,6 +274,18 @@ def _opened(state: AppState, job: ImportJob) -> list[ConversationFacts]:
     return found
 
 
+#: The changes the settings page confirms after redirecting back to itself.
+_CHANGES = ("encrypted", "decrypted")
+
+
+def _refuse_while_importing(state: AppState) -> None:
+    if state.jobs.running():
+        raise UsageError(
+            "An import is still running.",
+            hint="Wait until it has finished, then try again.",
+        )
+
+
 def _language_choices() -> list[tuple[str, str]]:
     return [(code, LANGUAGE_NAMES.get(code, code)) for code in languages()]
 
@@ -258,6 +302,7 @@ def create_app(
     config = config or WebConfig()
     home = Path(home)
     token = token or new_token(config.token_bytes)
+    access = StoreAccess(home, passphrase=passphrase, wait_s=config.change_wait_s)
     state = AppState(
         home=home,
         token=token,
@@ -266,11 +311,11 @@ def create_app(
         env=template_environment(jinja2.PackageLoader("pushpull.web")),
         analyses=MemoryCache(config.cache_entries),
         frames=MemoryCache(config.frame_entries),
-        jobs=ImportJobs(home, keep=config.jobs_kept, passphrase=passphrase),
+        jobs=ImportJobs(home, keep=config.jobs_kept, open_store=access.open),
         preferences=load_preferences(home),
+        access=access,
         debug=debug,
         assets=_static_assets(),
-        passphrase=passphrase,
     )
     app = FastAPI(
         title="pushpull",
@@ -285,6 +330,8 @@ def create_app(
 
     @app.exception_handler(PushPullError)
     async def pushpull_error(request: Request, error: PushPullError) -> Response:
+        if isinstance(error, PassphraseNeededError) and not request.url.path.startswith("/api/"):
+            return _unlock_page(request)
         title = "That needs a change" if isinstance(error, UsageError) else error.title
         return _problem(request, _status_of(error), title, error.message, error.hint)
 
@@ -319,8 +366,14 @@ def create_app(
             conversations = list_conversations(store)
         return _render(request, "start.html", page="start", conversations=conversations, job=None)
 
+    def _check_unlocked() -> None:
+        with state.store():
+            pass
+
     @app.post("/import", response_class=HTMLResponse, include_in_schema=False)
     async def upload(request: Request) -> Response:
+        # a locked store asks for its passphrase before the upload, not after it
+        await run_in_threadpool(_check_unlocked)
         folder = state.jobs.private_folder()
         try:
             target = await receive_upload(
@@ -434,19 +487,81 @@ def create_app(
         name = "pushpull-report-redacted.html" if redact else "pushpull-report.html"
         return HTMLResponse(html, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
-    @app.get("/settings", response_class=HTMLResponse, include_in_schema=False)
-    def settings_page(request: Request) -> Response:
+    def _settings(
+        request: Request,
+        *,
+        status: int = 200,
+        changed: str | None = None,
+        problem: PushPullError | None = None,
+    ) -> Response:
         with state.store() as store:
             conversations = list_conversations(store)
         return _render(
             request,
             "settings.html",
+            status=status,
             page="settings",
             languages=_language_choices(),
             home=state.home,
             conversations=conversations,
             forgotten=None,
+            encrypted=state.access.encrypted,
+            changed=changed,
+            problem=problem,
         )
+
+    @app.get("/settings", response_class=HTMLResponse, include_in_schema=False)
+    def settings_page(request: Request, changed: str | None = None) -> Response:
+        return _settings(request, changed=changed if changed in _CHANGES else None)
+
+    @app.post("/settings/encrypt", response_class=HTMLResponse, include_in_schema=False)
+    def encrypt(
+        request: Request,
+        passphrase: Annotated[str, Form()],
+        repeated: Annotated[str, Form()],
+    ) -> Response:
+        try:
+            _refuse_while_importing(state)
+            state.access.encrypt(passphrase, repeated=repeated)
+        except (UsageError, StoreBusyError) as problem:
+            return _settings(request, status=_status_of(problem), problem=problem)
+        return RedirectResponse("/settings?changed=encrypted", status_code=303)
+
+    @app.post("/settings/decrypt", response_class=HTMLResponse, include_in_schema=False)
+    def decrypt(request: Request, passphrase: Annotated[str, Form()]) -> Response:
+        try:
+            _refuse_while_importing(state)
+            state.access.decrypt(passphrase)
+        except (UsageError, StoreBusyError, WrongPassphraseError) as problem:
+            return _settings(request, status=_status_of(problem), problem=problem)
+        return RedirectResponse("/settings?changed=decrypted", status_code=303)
+
+    @app.get("/unlock", response_class=HTMLResponse, include_in_schema=False)
+    def unlock_page(request: Request, next: str = "/") -> Response:
+        target = _local_target(next)
+        if not state.access.encrypted or state.access.unlocked:
+            return RedirectResponse(target, status_code=303)
+        return _render(request, "unlock.html", page="", next_url=target, wrong=False)
+
+    @app.post("/unlock", response_class=HTMLResponse, include_in_schema=False)
+    def unlock(
+        request: Request, passphrase: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
+    ) -> Response:
+        target = _local_target(next)
+        if state.access.encrypted:
+            try:
+                state.access.unlock(passphrase)
+            except WrongPassphraseError:
+                return _render(
+                    request, "unlock.html", status=401, page="", next_url=target, wrong=True
+                )
+        return RedirectResponse(target, status_code=303)
+
+    @app.post("/lock", response_class=HTMLResponse, include_in_schema=False)
+    def lock(request: Request) -> Response:
+        state.access.lock()
+        state.forget_cached()
+        return RedirectResponse("/unlock", status_code=303)
 
     @app.post("/settings", response_class=HTMLResponse, include_in_schema=False)
     def save_settings(
@@ -470,8 +585,7 @@ def create_app(
             facts = conversation_facts(store, conv_id)
             forget_conversation(store, facts.name)
             conversations = list_conversations(store)
-        state.analyses.drop(lambda key: not (isinstance(key, tuple) and key[0] == conv_id))
-        state.frames.drop(lambda key: not (isinstance(key, tuple) and key[0] == conv_id))
+        state.forget_cached(lambda key: not (isinstance(key, tuple) and key[0] == conv_id))
         if _is_htmx(request):
             return _render(
                 request, "_manage.html", conversations=conversations, forgotten=facts.name
@@ -494,7 +608,7 @@ def create_app(
         )
 
     problems: dict[int | str, dict[str, Any]] = {
-        code: {"model": ProblemOut} for code in (400, 403, 404, 409, 422)
+        code: {"model": ProblemOut} for code in (400, 401, 403, 404, 409, 422)
     }
 
     @app.get("/api/conversations", responses=problems)

@@ -9,6 +9,8 @@ import shutil
 import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -61,11 +63,14 @@ class ImportJob:
 
 
 class ImportJobs:
-    """Imports into the store at ``home``, each in its own thread."""
+    """Imports into the store opened by ``open_store`` (in data folder ``home``), each in its
+    own thread."""
 
-    def __init__(self, home: Path, *, keep: int, passphrase: str | None = None) -> None:
+    def __init__(
+        self, home: Path, *, keep: int, open_store: Callable[[], AbstractContextManager[Store]]
+    ) -> None:
         self.home = home
-        self._passphrase = passphrase
+        self._open_store = open_store
         self.keep = keep
         self._jobs: OrderedDict[str, ImportJob] = OrderedDict()
         self._lock = threading.Lock()
@@ -100,9 +105,14 @@ class ImportJobs:
         with self._lock:
             return self._jobs.get(job_id)
 
+    def running(self) -> bool:
+        """Whether an import has not finished yet."""
+        with self._lock:
+            return any(not job.finished.is_set() for job in self._jobs.values())
+
     def _run(self, job: ImportJob, folder: Path, path: Path) -> None:
         try:
-            with Store(self.home, passphrase=self._passphrase) as store:
+            with self._open_store() as store:
                 job.result = import_file(store, path, on_bytes=job.advance)
             job.done_bytes = job.total_bytes
             job.state = "done"

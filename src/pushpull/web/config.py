@@ -33,3 +33,6 @@ class WebConfig:
     poll_ms: int = 400
     #: Finished imports remembered for their status, oldest dropped first.
     jobs_kept: int = 20
+    #: How long encrypting or decrypting waits for the page's other requests to end: longer
+    #: than a page load, shorter than an import (which makes it refuse instead).
+    change_wait_s: float = 10.0
