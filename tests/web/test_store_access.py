@@ -74,3 +74,26 @@ def test_lock_and_unlock(tmp_path: Path) -> None:
     assert not access.unlocked
     with pytest.raises(PassphraseNeededError), access.open():
         pass
+
+
+def test_an_unused_store_locks_itself(tmp_path: Path) -> None:
+    Store(tmp_path, passphrase=PASSPHRASE).close()
+    now = [0.0]
+    locked: list[float] = []
+    access = StoreAccess(
+        tmp_path,
+        passphrase=PASSPHRASE,
+        wait_s=1,
+        idle_lock_s=60,
+        on_lock=lambda: locked.append(now[0]),
+        clock=lambda: now[0],
+    )
+    for at in (50.0, 100.0, 159.0):  # each use within a minute of the one before
+        now[0] = at
+        with access.open():
+            pass
+    assert access.unlocked and locked == []
+    now[0] = 220.0
+    with pytest.raises(PassphraseNeededError), access.open():
+        pass
+    assert not access.unlocked and locked == [220.0]

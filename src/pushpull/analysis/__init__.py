@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
+from pushpull.analysis._input import parse_day
 from pushpull.analysis._result import SCHEMA_VERSION, Analysis
 from pushpull.analysis._run import analyze
 
-__all__ = ["SCHEMA_VERSION", "Analysis", "analyze"]
+__all__ = ["SCHEMA_VERSION", "Analysis", "analyze", "parse_day"]

@@ -15,7 +15,7 @@ import polars as pl
 
 from pushpull.errors import ParticipantError, UsageError
 
-__all__ = ["Prepared", "prepare"]
+__all__ = ["Prepared", "parse_day", "prepare"]
 
 #: Kinds that are not a person writing to the other.
 SET_ASIDE = ("system", "reaction")
@@ -28,6 +28,17 @@ class Prepared:
     partner: str
     first: date
     last: date
+
+
+def parse_day(value: str | None, *, label: str, hint: str) -> date | None:
+    """The day ``value`` names (YYYY-MM-DD), None when empty; UsageError (naming ``label``,
+    the flag or box it came from) when it is not a date."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as err:
+        raise UsageError(f"{label} {value!r} is not a date.", hint=hint) from err
 
 
 def _as_polars(messages: Any) -> pl.DataFrame:

@@ -226,26 +226,30 @@ def conversations(
     print_conversations(out(), summaries)
 
 
-def _date(value: str | None, flag: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as err:
-        raise UsageError(
-            f"{flag} {value!r} is not a date.", hint="Write it as YYYY-MM-DD."
-        ) from err
+#: ``--since`` and ``--until``, shared by the commands that look at part of a conversation.
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="First day to include (YYYY-MM-DD).")
+]
+UntilOption = Annotated[
+    str | None, typer.Option("--until", help="Last day to include (YYYY-MM-DD).")
+]
+
+
+def days(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    """The ``--since`` and ``--until`` days, checked."""
+    from pushpull.analysis import parse_day
+
+    hint = "Write it as YYYY-MM-DD."
+    return parse_day(since, label="--since", hint=hint), parse_day(
+        until, label="--until", hint=hint
+    )
 
 
 @app.command("analyze")
 def analyze_(
     conversation: Annotated[str, typer.Argument(help="Conversation name or number.")],
-    since: Annotated[
-        str | None, typer.Option("--since", help="First day to include (YYYY-MM-DD).")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="Last day to include (YYYY-MM-DD).")
-    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     partner: Annotated[
         str | None, typer.Option("--partner", help="The other person, in a group chat.")
     ] = None,
@@ -260,7 +264,7 @@ def analyze_(
     from pushpull.analysis import analyze
     from pushpull.cli.analysis_view import print_analysis
 
-    first, last = _date(since, "--since"), _date(until, "--until")
+    first, last = days(since, until)
     with open_store() as store:
         name, me = require_me(store, conversation)
         frame = load_messages(store, name)

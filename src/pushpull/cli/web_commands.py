@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from pushpull.cli.app import _date, app, open_store, out, settings
+from pushpull.cli.app import SinceOption, UntilOption, app, days, open_store, out, settings
 from pushpull.config import PASSPHRASE_ENV, data_home
 from pushpull.store import Store, is_encrypted
 
@@ -89,17 +89,13 @@ def report(
             "links and street addresses.",
         ),
     ] = False,
-    since: Annotated[
-        str | None, typer.Option("--since", help="First day to include (YYYY-MM-DD).")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="Last day to include (YYYY-MM-DD).")
-    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
 ) -> None:
     """Write one self-contained HTML file with everything the dashboard shows."""
     from pushpull.report import write_report
 
-    first, last = _date(since, "--since"), _date(until, "--until")
+    first, last = days(since, until)
     with open_store() as store:
         path = write_report(store, conversation, output, redact=redact, since=first, until=last)
     size_mb = path.stat().st_size / 1_000_000

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from pushpull.analysis import Analysis, analyze
+from pushpull.analysis import Analysis, analyze, parse_day
 from pushpull.errors import (
     ConversationNotFoundError,
     InputError,
@@ -192,14 +192,7 @@ def _problem(request: Request, status: int, title: str, message: str, hint: str)
 
 
 def _day(value: str | None, label: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as err:
-        raise UsageError(
-            f"{label} {value!r} is not a date.", hint="Choose a day in the date box."
-        ) from err
+    return parse_day(value, label=label, hint="Choose a day in the date box.")
 
 
 def _range(
@@ -302,7 +295,13 @@ def create_app(
     config = config or WebConfig()
     home = Path(home)
     token = token or new_token(config.token_bytes)
-    access = StoreAccess(home, passphrase=passphrase, wait_s=config.change_wait_s)
+    access = StoreAccess(
+        home,
+        passphrase=passphrase,
+        wait_s=config.change_wait_s,
+        idle_lock_s=config.idle_lock_s,
+        on_lock=lambda: state.forget_cached(),
+    )
     state = AppState(
         home=home,
         token=token,
@@ -506,6 +505,7 @@ def create_app(
             conversations=conversations,
             forgotten=None,
             encrypted=state.access.encrypted,
+            idle_lock_minutes=round((config.idle_lock_s or 0) / 60),
             changed=changed,
             problem=problem,
         )
@@ -560,7 +560,6 @@ def create_app(
     @app.post("/lock", response_class=HTMLResponse, include_in_schema=False)
     def lock(request: Request) -> Response:
         state.access.lock()
-        state.forget_cached()
         return RedirectResponse("/unlock", status_code=303)
 
     @app.post("/settings", response_class=HTMLResponse, include_in_schema=False)

@@ -5,7 +5,8 @@ unlock page or at launch, dropped by "Lock") and lets encrypting or decrypting r
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,12 +24,30 @@ __all__ = ["StoreAccess"]
 
 
 class StoreAccess:
-    """Opens the store in ``home``: many at a time, or one change of encryption alone."""
+    """Opens the store in ``home``: many at a time, or one change of encryption alone.
 
-    def __init__(self, home: Path, *, passphrase: str | None = None, wait_s: float) -> None:
+    The passphrase is dropped after ``idle_lock_s`` seconds (by ``clock``) in which nothing
+    opened the store; ``on_lock`` then runs, as it does on :meth:`lock`, so that whatever was
+    read from the store can be dropped too.
+    """
+
+    def __init__(
+        self,
+        home: Path,
+        *,
+        passphrase: str | None = None,
+        wait_s: float,
+        idle_lock_s: float | None = None,
+        on_lock: Callable[[], None] = lambda: None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.home = home
         self._passphrase = passphrase
         self._wait_s = wait_s
+        self._idle_lock_s = idle_lock_s
+        self._on_lock = on_lock
+        self._clock = clock
+        self._last_open = clock()
         self._changed = threading.Condition()
         self._n_open = 0
         self._changing = False
@@ -49,6 +68,10 @@ class StoreAccess:
         with self._changed:
             self._changed.wait_for(lambda: not self._changing)
             self._n_open += 1
+            idle = self._clock() - self._last_open
+            self._last_open = self._clock()
+        if self._idle_lock_s is not None and idle > self._idle_lock_s and self.unlocked:
+            self.lock()
         try:
             with Store(self.home, passphrase=self._passphrase if self.encrypted else None) as store:
                 yield store
@@ -67,6 +90,7 @@ class StoreAccess:
         """Drop the passphrase and the keys made from it; the next request asks again."""
         self._passphrase = None
         forget_keys()
+        self._on_lock()
 
     def encrypt(self, passphrase: str, *, repeated: str) -> int:
         """Encrypt the store with a new ``passphrase`` (typed twice); return its message count."""

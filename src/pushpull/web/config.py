@@ -36,3 +36,6 @@ class WebConfig:
     #: How long encrypting or decrypting waits for the page's other requests to end: longer
     #: than a page load, shorter than an import (which makes it refuse instead).
     change_wait_s: float = 10.0
+    #: An unlocked store locks itself after this long without a request that opens it, as a
+    #: password manager does (None: only "Lock" or closing pushpull locks it).
+    idle_lock_s: float | None = 30 * 60
