@@ -14,6 +14,7 @@ import pushpull
 from pushpull import registry
 from pushpull.errors import (
     AmbiguousFormatError,
+    InputLimitError,
     ParseError,
     UnknownFormatError,
     UnreadableFileError,
@@ -144,10 +145,13 @@ def test_a_line_at_the_limit_is_read_and_one_byte_more_is_refused(tmp_path: Path
     with file.open() as stream:
         assert sum(1 for _ in stream) == 100
     path.write_bytes(body * 3 + b"c" * 1001 + b"\n")
-    with pytest.raises(ParseError, match="without a line break") as info:
+    with pytest.raises(InputLimitError, match="without a line break") as info:
         ExportFile(path, limits=limits).read_bytes()
-    assert info.value.line == 7
-    with pytest.raises(ParseError, match="without a line break"):
+    error = info.value
+    assert (error.setting, error.limit, error.line) == ("max_line_bytes", "1,000 bytes", 7)
+    assert str(error).startswith("lines.txt, line 7: ")
+    assert "The limit, max_line_bytes, is 1,000 bytes." in str(error)
+    with pytest.raises(InputLimitError, match="without a line break"):
         list(ExportFile(path, limits=limits).open())
 
 
@@ -193,8 +197,10 @@ def test_a_head_read_is_capped_and_not_counted_against_the_archive(tmp_path: Pat
     with ExportFile(path, limits=limits).zip() as archive:
         assert len(archive.read("big.txt", limit=10 << 20)) == registry.HEAD_BYTES
         assert len(archive.read("big.txt")) == 500_000
-        with pytest.raises(UnreadableFileError, match="would pass"):
+        with pytest.raises(InputLimitError, match="would pass") as info:
             archive.read("big.txt")
+    assert info.value.setting == "max_unzipped_bytes"
+    assert "a.zip: " in str(info.value) and "600,000 bytes" in str(info.value)
 
 
 def test_the_zip_index_size_is_read_from_zip64_end_records_too(
@@ -211,5 +217,6 @@ def test_the_zip_index_size_is_read_from_zip64_end_records_too(
         with path.open("rb") as f:
             assert registry._zip_index_bytes(f, path.stat().st_size) == index_bytes
         too_small = registry.InputLimits(max_zip_index_bytes=index_bytes - 1)
-        with pytest.raises(UnreadableFileError, match="index"):
+        with pytest.raises(InputLimitError, match="index") as info:
             ExportFile(path, limits=too_small).zip()
+        assert info.value.setting == "max_zip_index_bytes"

@@ -3,6 +3,7 @@
     PushPullError                 anything pushpull reports to the user
     ├── InputError                something about a file the user gave us
     │   ├── UnreadableFileError   missing, a folder, no permission, not text where text is needed
+    │   │   └── InputLimitError   past one of the input limits (a zip bomb, a line with no end)
     │   ├── UnknownFormatError    no importer recognised the file (says what each one thought)
     │   ├── AmbiguousFormatError  two importers recognised it equally well
     │   └── ParseError            a known format, broken at a given line
@@ -29,6 +30,7 @@ __all__ = [
     "ConversationNotFoundError",
     "EncryptionUnavailableError",
     "InputError",
+    "InputLimitError",
     "ParseError",
     "ParticipantError",
     "PassphraseNeededError",
@@ -70,6 +72,33 @@ class InputError(PushPullError):
 
 class UnreadableFileError(InputError):
     """The file is missing, a folder, unreadable, or not the kind of bytes the format needs."""
+
+
+class InputLimitError(UnreadableFileError):
+    """The file asks more than an input limit allows (``pushpull.registry.InputLimits``).
+
+    ``setting`` names the limit's field there (e.g. ``max_line_bytes``) and ``limit`` its value
+    as people read it ("64 MiB"); ``line`` is where reading stopped, when known. Nothing of the
+    file is imported.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str,
+        setting: str,
+        limit: str,
+        line: int | None = None,
+        hint: str = "",
+    ) -> None:
+        where = Path(path).name if line is None else f"{Path(path).name}, line {line}"
+        super().__init__(
+            f"{where}: {message} The limit, {setting}, is {limit}.", path=path, hint=hint
+        )
+        self.setting = setting
+        self.limit = limit
+        self.line = line
 
 
 class UnknownFormatError(InputError):

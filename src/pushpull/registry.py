@@ -15,7 +15,8 @@ have the built-in formats.
 Every byte an importer reads comes through :class:`ExportFile`, which is where hostile or broken
 files are stopped (limits in :class:`InputLimits`): a line too long to be a message, a zip bomb,
 a zip entry that names a path outside the archive or a link, a file that changes while it is
-read, a device or pipe instead of a file. Each gives an ``InputError`` that names the file.
+read, a device or pipe instead of a file. Each gives an ``InputError`` that names the file;
+a limit passed gives ``InputLimitError``, which also names the limit.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ import polars as pl
 from pushpull.errors import (
     AmbiguousFormatError,
     InputError,
+    InputLimitError,
     ParseError,
     UnknownFormatError,
     UnreadableFileError,
@@ -131,13 +133,14 @@ class _LineGuard:
         if self._run > self._max:
             raise self._too_long()
 
-    def _too_long(self) -> ParseError:
-        return ParseError(
-            f"{self._where}this line runs past {_mib(self._max)} without a line break; no chat "
-            "export writes lines that long.",
+    def _too_long(self) -> InputLimitError:
+        return InputLimitError(
+            f"{self._where}this line runs past the limit without a line break; no chat export "
+            "writes lines that long.",
             path=self._path,
+            setting="max_line_bytes",
+            limit=_mib(self._max),
             line=self._line,
-            expected="a chat export (lines of text, JSON or XML)",
             hint="The file is damaged or not a chat export; check that it is the file the app "
             "exported.",
         )
@@ -265,8 +268,8 @@ class ExportFile:
         """The file as a binary stream whose reads drive the progress bar.
 
         ``text`` (the default) guards the reads: a line longer than ``limits.max_line_bytes``
-        raises ``ParseError``. A reader that bounds its own memory, or reads binary data, passes
-        ``text=False``.
+        raises ``InputLimitError``. A reader that bounds its own memory, or reads binary data,
+        passes ``text=False``.
         """
         try:
             raw = self.path.open("rb", buffering=0)
@@ -279,7 +282,7 @@ class ExportFile:
         return io.BufferedReader(_GuardedReader(raw, self.on_bytes, guard, cap), 1 << 20)
 
     def read_bytes(self) -> bytes:
-        """The whole file (text: a line longer than the limit raises ``ParseError``).
+        """The whole file (text: a line longer than the limit raises ``InputLimitError``).
 
         Read in large pieces straight from the file, each checked as it arrives: a buffered
         stream would copy every byte once more.
@@ -309,10 +312,11 @@ class ExportFile:
         try:
             index_bytes = _zip_index_bytes(stream, self.size)
             if index_bytes is not None and index_bytes > self.limits.max_zip_index_bytes:
-                raise UnreadableFileError(
-                    f"{self.name}: the zip archive's index is {_mib(index_bytes)}, more than the "
-                    f"{_mib(self.limits.max_zip_index_bytes)} pushpull reads.",
+                raise InputLimitError(
+                    f"the zip archive's index is {_mib(index_bytes)}, more than pushpull reads.",
                     path=self.path,
+                    setting="max_zip_index_bytes",
+                    limit=_mib(self.limits.max_zip_index_bytes),
                     hint="A zip this large is not an export pushpull can take; it may be built "
                     "to exhaust memory.",
                 )
@@ -449,8 +453,8 @@ class ExportZip:
         """A member's bytes, within the limits; with ``limit``, only its first bytes (at most
         ``HEAD_BYTES``, for sniffing: these do not count towards ``max_unzipped_bytes``).
 
-        Raises ``UnreadableFileError`` when a limit is passed (``detect`` lets it through), and
-        ``ParseError`` when the member is damaged.
+        Raises ``InputLimitError`` when a limit is passed (``detect`` lets it through, as it
+        does every ``UnreadableFileError``), and ``ParseError`` when the member is damaged.
         """
         info = self._by_name.get(member if isinstance(member, str) else member.filename)
         path = self._file.path
@@ -474,17 +478,21 @@ class ExportZip:
         wanted = info.file_size if limit is None else min(limit, HEAD_BYTES, info.file_size)
         ratio = info.file_size / max(info.compress_size, 1)
         if wanted > limits.zip_ratio_floor_bytes and ratio > limits.max_zip_ratio:
-            raise UnreadableFileError(
-                f"{inside} unpacks to {ratio:,.0f} times its packed size, far more than text "
-                f"packs (the limit is {limits.max_zip_ratio:g} times); it looks like a zip bomb.",
+            raise InputLimitError(
+                f"{info.filename} in it unpacks to {ratio:,.0f} times its packed size, far more "
+                "than text packs; it looks like a zip bomb.",
                 path=path,
+                setting="max_zip_ratio",
+                limit=f"{limits.max_zip_ratio:g} times",
                 hint="Nothing was unpacked. Use the zip the app exported.",
             )
         if limit is None and self._unzipped + wanted > limits.max_unzipped_bytes:
-            raise UnreadableFileError(
-                f"{path.name}: unpacking {info.filename} would pass the "
-                f"{_mib(limits.max_unzipped_bytes)} of text pushpull reads from one archive.",
+            raise InputLimitError(
+                f"unpacking {info.filename} would pass the most text pushpull reads from one "
+                "archive.",
                 path=path,
+                setting="max_unzipped_bytes",
+                limit=_mib(limits.max_unzipped_bytes),
                 hint="Nothing was unpacked. If this is a real export, unzip it and import the "
                 "chat file inside.",
             )

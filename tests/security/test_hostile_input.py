@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from pushpull import registry
-from pushpull.errors import InputError, ParseError, UnreadableFileError
+from pushpull.errors import InputError, InputLimitError, ParseError, UnreadableFileError
 from pushpull.registry import InputLimits
 from pushpull.store import ImportResult, Store, import_file
 from pushpull.synth import FORMATS, Rendered, generate, render, write
@@ -128,15 +128,16 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
     chat_text = _main_bytes(_export("whatsapp"))
     path = _bomb(tmp_path / "WhatsApp Chat with Eitan.zip", "_chat.txt", chat_text, 32)
     assert path.stat().st_size < 100_000
-    error = _refused(tmp_path, path, UnreadableFileError, match="zip bomb")
+    error = _refused(tmp_path, path, InputLimitError, match="zip bomb")
     assert "_chat.txt" in str(error)
+    assert "The limit, max_zip_ratio, is 100 times." in str(error)
 
 
 def test_a_zip_bomb_inside_a_meta_archive_is_refused(tmp_path: Path) -> None:
     thread = _main_bytes(_export("messenger"))
     member = "your_activity_across_facebook/messages/inbox/eitan_1/message_1.json"
     path = _bomb(tmp_path / "facebook.zip", member, thread, 16)
-    _refused(tmp_path, path, UnreadableFileError, match="zip bomb")
+    _refused(tmp_path, path, InputLimitError, match="zip bomb")
 
 
 def test_unpacking_stops_at_the_total_size_limit(
@@ -147,7 +148,7 @@ def test_unpacking_stops_at_the_total_size_limit(
     with zipfile.ZipFile(path) as archive:
         text_size = max(info.file_size for info in archive.infolist())
     _with_limits(monkeypatch, max_unzipped_bytes=text_size - 1)
-    _refused(tmp_path, path, UnreadableFileError, match="would pass the")
+    _refused(tmp_path, path, InputLimitError, match="would pass the")
     _with_limits(monkeypatch, max_unzipped_bytes=text_size)
     result, store = _imported(tmp_path / "ok", path)
     store.close()
@@ -161,7 +162,7 @@ def test_a_zip_with_a_huge_index_is_refused_before_it_is_read(
     members["_chat.txt"] = _main_bytes(_export("whatsapp"))
     path = _zip(tmp_path / "WhatsApp Chat with Eitan.zip", members)
     _with_limits(monkeypatch, max_zip_index_bytes=4096)
-    _refused(tmp_path, path, UnreadableFileError, match="index")
+    _refused(tmp_path, path, InputLimitError, match="index")
 
 
 def test_zip_entries_outside_the_archive_or_links_are_ignored_with_warnings(
@@ -237,7 +238,7 @@ def test_a_line_longer_than_the_limit_stops_reading(
         store.close()
         assert result.n_read == len(export.expected)
         return
-    _refused(tmp_path, path, ParseError, match="without a line break", fmt=fmt)
+    _refused(tmp_path, path, InputLimitError, match="without a line break", fmt=fmt)
 
 
 @pytest.mark.slow
@@ -250,7 +251,7 @@ def test_a_2_gb_single_line_is_refused_early_in_bounded_memory(tmp_path: Path) -
         f.truncate(2 << 30)
     tracemalloc.start()
     try:
-        _refused(tmp_path, path, ParseError, match="without a line break")
+        _refused(tmp_path, path, InputLimitError, match="without a line break")
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

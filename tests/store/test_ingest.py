@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pushpull.errors import ParseError, ParticipantError, UnknownFormatError, UsageError
+from pushpull.errors import (
+    InputLimitError,
+    ParseError,
+    ParticipantError,
+    UnknownFormatError,
+    UsageError,
+)
+from pushpull.registry import InputLimits
 from pushpull.store import (
     Store,
     export_conversation,
@@ -89,6 +96,18 @@ def test_a_file_broken_midway_leaves_the_store_unchanged(store: Store, tmp_path:
         import_file(store, broken)
     assert "broken.txt, line 3" in str(info.value)
     assert table_counts(store) == before
+
+
+def test_tighter_limits_refuse_a_normal_file_and_change_nothing(
+    store: Store, tmp_path: Path
+) -> None:
+    path = write_fixture(tmp_path / "sam.txt", "Sam", ROWS)
+    before = table_counts(store)
+    with pytest.raises(InputLimitError, match=r"^sam\.txt, line 1: ") as info:
+        import_file(store, path, limits=InputLimits(max_line_bytes=10))
+    assert info.value.setting == "max_line_bytes"
+    assert table_counts(store) == before == dict.fromkeys(before, 0)
+    assert import_file(store, path).n_added == len(ROWS)  # the default limits take it
 
 
 @pytest.mark.parametrize(
@@ -233,19 +252,48 @@ def test_names_reach_the_store_as_written(store: Store, tmp_path: Path) -> None:
     assert again.already_imported
 
 
+def _heavy_modules_after(code: str) -> str:
+    """Run ``code`` in a fresh Python; which of pandas, pyarrow and NumPy it loaded."""
+    code += "\nprint(sorted(m for m in ('pandas', 'pyarrow', 'numpy') if m in sys.modules))\n"
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys\n" + code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
 def test_a_whatsapp_import_loads_neither_pandas_nor_pyarrow(tmp_path: Path) -> None:
     """DuckDB's parameter binding imports pandas (and NumPy) when it is installed, and
     pyarrow comes with NumPy: a quarter of a second that a large import must not pay."""
     chat = DATA / "whatsapp" / "WhatsApp Chat with Sam.txt"
     code = (
-        "import sys\n"
         "from pathlib import Path\n"
         "from pushpull.store import Store, import_file\n"
         f"with Store(Path({str(tmp_path / 'home')!r})) as store:\n"
         f"    import_file(store, Path({str(chat)!r}))\n"
-        "print(sorted(m for m in ('pandas', 'pyarrow', 'numpy') if m in sys.modules))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    assert _heavy_modules_after(code) == "[]"
+
+
+def test_listing_choosing_me_loading_and_forgetting_load_neither_pandas_nor_pyarrow(
+    tmp_path: Path,
+) -> None:
+    """The same quarter of a second, on every CLI command that only reads or edits the list."""
+    chat = DATA / "whatsapp" / "WhatsApp Chat with Sam.txt"
+    with Store(tmp_path / "home") as store:
+        import_file(store, chat)
+    code = (
+        "from pathlib import Path\n"
+        "from pushpull.store import (Store, conversation_me, forget_conversation,\n"
+        "    list_conversations, load_messages, set_me)\n"
+        f"with Store(Path({str(tmp_path / 'home')!r})) as store:\n"
+        "    [summary] = list_conversations(store)\n"
+        "    set_me(store, summary.name, summary.participants[0].name)\n"
+        "    print(conversation_me(store, summary.name))\n"
+        "    print(load_messages(store, summary.name).height == summary.n_messages)\n"
+        "    print(forget_conversation(store, summary.name)[1] == summary.n_messages)\n"
     )
-    assert done.stdout.strip() == "[]"
+    assert _heavy_modules_after(code) == "[]"

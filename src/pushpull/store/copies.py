@@ -4,6 +4,9 @@ Each writes a complete new file first and only then moves it over the old one, s
 interruption leaves the old store as it was. A backup is an uncompressed tar archive holding
 the database file and, for an encrypted store, its key file (salt and scrypt cost, not the key):
 the copy is encrypted with the same key, so it needs the same passphrase.
+
+Every file these write is this user's alone (0600): a backup from its creation, a store file
+before it is moved into place.
 """
 
 from __future__ import annotations
@@ -21,7 +24,14 @@ import duckdb
 
 from pushpull.config import EncryptionConfig
 from pushpull.errors import StoreBusyError, StoreError, UsageError
-from pushpull.store.database import STORE_FILE, Store, copy_database
+from pushpull.store.database import (
+    OWNER_ONLY,
+    STORE_FILE,
+    Store,
+    copy_database,
+    keep_spills_private,
+    make_owner_only,
+)
 from pushpull.store.encryption import (
     KEY_FILE,
     derive_key,
@@ -109,11 +119,14 @@ def backup_store(store: Store, target: Path) -> int:
         copy = folder / STORE_FILE
         copy_database(store.con, "store", copy, store.key)
         archive = folder / "backup.tar"
-        with tarfile.open(archive, "w", format=tarfile.PAX_FORMAT) as tar:
+        fd = os.open(archive, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
+        with (
+            os.fdopen(fd, "wb") as raw,
+            tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar,
+        ):
             tar.add(copy, arcname=STORE_FILE)
             if store.encrypted:
                 tar.add(store.home / KEY_FILE, arcname=KEY_FILE)
-        archive.chmod(0o600)
         archive.replace(target)
     return _count_messages(store.con)
 
@@ -136,6 +149,7 @@ def restore_store(
         with _unused(home / STORE_FILE):
             _move_into_place(folder / STORE_FILE, home / STORE_FILE)
             if encrypted:
+                make_owner_only(folder / KEY_FILE)  # the backup may hold it as 0644
                 (folder / KEY_FILE).replace(home / KEY_FILE)
             else:
                 (home / KEY_FILE).unlink(missing_ok=True)
@@ -195,6 +209,7 @@ def _convert(source: Path, source_key: str | None, target: Path, target_key: str
     con = duckdb.connect(":memory:")
     try:
         load_encryption_extension(con)
+        keep_spills_private(con, target.parent, encrypted=bool(source_key or target_key))
         key_option = f", ENCRYPTION_KEY '{source_key}'" if source_key else ""
         quoted = str(source).replace("'", "''")
         con.execute(f"ATTACH '{quoted}' AS source (READ_ONLY{key_option})")
@@ -254,7 +269,8 @@ def _file_is_encrypted(path: Path) -> bool:
 
 
 def _move_into_place(fresh: Path, target: Path) -> None:
-    """Replace ``target`` by ``fresh`` (same folder tree, so the move is atomic)."""
+    """Replace ``target`` by ``fresh`` (same folder tree, so the move is atomic), owner-only."""
+    make_owner_only(fresh)
     with fresh.open("rb") as f:
         os.fsync(f.fileno())
     target.with_name(target.name + ".wal").unlink(missing_ok=True)

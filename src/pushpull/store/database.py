@@ -8,10 +8,15 @@ the file go, so that another process can open it.
 Values reach SQL through :func:`execute`, as small tables, never through DuckDB's parameter
 binding: binding a Python value makes DuckDB import pandas (and NumPy) whenever pandas is
 installed, a quarter of a second per process, longer than a large import's whole write.
+
+The store's files are this user's alone (0600, in a 0700 folder): DuckDB creates them with the
+mode the umask leaves (usually 0644), so :func:`make_owner_only` narrows them after every
+open, copy and commit; the umask itself is left alone, as it belongs to the whole process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import threading
 from collections.abc import Iterator
@@ -42,7 +47,17 @@ from pushpull.store.encryption import (
     write_header,
 )
 
-__all__ = ["SCHEMA_VERSION", "STORE_FILE", "Store", "copy_database", "execute", "values"]
+__all__ = [
+    "OWNER_ONLY",
+    "SCHEMA_VERSION",
+    "STORE_FILE",
+    "Store",
+    "copy_database",
+    "execute",
+    "keep_spills_private",
+    "make_owner_only",
+    "values",
+]
 
 #: What an encrypted store's file is called inside the in-memory DuckDB it is attached to.
 ATTACHED_NAME = "store"
@@ -52,6 +67,11 @@ SCHEMA_VERSION = "1"
 #: DuckDB's on-disk format: 1.5's takes a large import about a third faster than the older
 #: format DuckDB writes by default; every DuckDB this project allows (pyproject.toml) reads it.
 _STORAGE_VERSION = "v1.5.0"
+#: The mode of every file pushpull writes in its data folder: read and write for its owner only.
+OWNER_ONLY = 0o600
+#: Where DuckDB writes what a query cannot hold in memory: inside the private data folder, not
+#: DuckDB's default ``.tmp`` in whatever folder pushpull was started from.
+SPILL_FOLDER = ".spill"
 
 
 def values(**columns: object) -> pl.DataFrame:
@@ -77,6 +97,25 @@ def execute(
     finally:
         for name in tables:
             con.unregister(name)
+
+
+def keep_spills_private(con: duckdb.DuckDBPyConnection, home: Path, *, encrypted: bool) -> None:
+    """Make ``con``'s DuckDB spill to the data folder ``home``, encrypted when the store is
+    (DuckDB leaves temporary files plain unless told otherwise). Call it before ATTACH."""
+    con.execute(f"SET temp_directory = '{_quoted(str(Path(home) / SPILL_FOLDER))}'")
+    con.execute(f"SET temp_file_encryption = {'true' if encrypted else 'false'}")
+
+
+def make_owner_only(path: Path) -> None:
+    """Let only this user read or write the file ``path`` (and a DuckDB file's WAL, when
+    present).
+
+    A file system without Unix modes (FAT on a USB stick) refuses chmod; the store must still
+    open there, so that refusal is ignored.
+    """
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            candidate.chmod(OWNER_ONLY)
 
 
 class Store:
@@ -158,6 +197,7 @@ class Store:
             raise
         else:
             self.con.commit()
+            make_owner_only(self.path)  # DuckDB creates a new WAL after each checkpoint
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         assert self._shared is not None
@@ -291,7 +331,10 @@ def _open_attachment(path: Path, key: str | None, *, read_only: bool) -> duckdb.
         if key is not None:
             load_encryption_extension(con)
             options.append(f"ENCRYPTION_KEY '{key}'")
+        keep_spills_private(con, path.parent, encrypted=key is not None)
         con.execute(f"ATTACH '{_quoted(str(path))}' AS {ATTACHED_NAME} ({', '.join(options)})")
+        if not read_only:
+            make_owner_only(path)
     except duckdb.InvalidInputException as exc:
         con.close()
         if "encryption key" in str(exc).lower():
@@ -317,6 +360,7 @@ def copy_database(
     try:
         con.execute(f"ATTACH '{_quoted(str(target))}' AS copy_target ({', '.join(options)})")
         try:
+            make_owner_only(target)  # before any row is written to it
             con.execute(f"COPY FROM DATABASE {source} TO copy_target")
         finally:
             con.execute("DETACH copy_target")

@@ -20,6 +20,7 @@ from duckdb import DuckDBPyConnection
 
 from pushpull.errors import ParseError, ParticipantError, UsageError
 from pushpull.model import ParseIssue
+from pushpull.registry import InputLimits
 from pushpull.sources import ExportFile, detect, get_source, read_frame
 from pushpull.store.database import Store, execute, values
 
@@ -67,14 +68,17 @@ def import_file(
     fmt: str | None = None,
     options: Mapping[str, str] | None = None,
     on_bytes: Callable[[int], None] | None = None,
+    limits: InputLimits | None = None,
 ) -> ImportResult:
     """Import ``path`` (format ``fmt`` or detected) into ``store``; see the module docstring.
 
     ``name`` names the conversation (default: the chat title the export gives); ``me`` is the
     user's name in it; ``options`` are format settings (``chat`` picks one chat of a
-    multi-chat export; CSV column names for the generic format).
+    multi-chat export; CSV column names for the generic format). ``limits`` replaces the
+    default :class:`~pushpull.registry.InputLimits` (a file past one raises
+    ``InputLimitError`` and nothing is imported).
     """
-    file = ExportFile(path, options=options, on_bytes=on_bytes)
+    file = ExportFile(path, options=options, on_bytes=on_bytes, limits=limits)
     sha = file_sha256(file.path)
     selection = json.dumps(
         {"options": dict(sorted((options or {}).items())), "as": name, "format": fmt},
