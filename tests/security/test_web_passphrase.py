@@ -162,3 +162,16 @@ def test_encrypting_waits_for_a_running_import(tmp_path: Path, sam_export: Path)
         )
         assert response.status_code == 400 and "import is still running" in response.text
         assert not is_encrypted(home)
+
+
+def test_a_form_sent_to_a_locked_store_comes_back_to_the_start_page(
+    tmp_path: Path, sam_export: Path
+) -> None:
+    home = encrypted_home(tmp_path, sam_export)
+    with locked_client(home) as client:
+        response = client.post("/c/1/forget")
+        assert response.status_code == 401 and 'name="next" value="/"' in response.text
+        api = client.get("/api/conversations")
+        assert api.status_code == 401 and "type the passphrase there" in api.json()["hint"]
+    with Store(home, passphrase=PASSPHRASE) as store:
+        assert store.con.execute("SELECT count(*) FROM conversations").fetchone() == (1,)

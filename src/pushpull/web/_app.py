@@ -142,6 +142,8 @@ def _unlock_page(request: Request) -> Response:
         go = "/unlock?" + urlencode({"next": back})
         return Response(status_code=401, headers={"HX-Redirect": go})
     back = request.url.path + ("?" + request.url.query if request.url.query else "")
+    if request.method != "GET":
+        back = "/"  # a form's address shows nothing when opened; start from the top
     return _render(
         request, "unlock.html", status=401, page="", next_url=_local_target(back), wrong=False
     )
@@ -329,8 +331,11 @@ def create_app(
 
     @app.exception_handler(PushPullError)
     async def pushpull_error(request: Request, error: PushPullError) -> Response:
-        if isinstance(error, PassphraseNeededError) and not request.url.path.startswith("/api/"):
-            return _unlock_page(request)
+        if isinstance(error, PassphraseNeededError):
+            if not request.url.path.startswith("/api/"):
+                return _unlock_page(request)
+            hint = "Open pushpull's page in the browser and type the passphrase there."
+            return _problem(request, 401, error.title, error.message, hint)
         title = "That needs a change" if isinstance(error, UsageError) else error.title
         return _problem(request, _status_of(error), title, error.message, error.hint)
 
