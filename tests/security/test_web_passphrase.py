@@ -4,15 +4,15 @@ puts the passphrase and the cached analyses away, and Settings encrypts and decr
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
-from starlette.testclient import TestClient
 
 from pushpull.store import STORE_FILE, Store, import_file, is_encrypted
 from pushpull.synth import generate, render, write
 from pushpull.web import create_app
-from tests.web.conftest import HX, TOKEN, local_client
+from tests.web.conftest import HX, TOKEN, TestClient, local_client
 from tests.web.test_encrypted import PASSPHRASE, encrypted_home
 
 
@@ -175,3 +175,16 @@ def test_a_form_sent_to_a_locked_store_comes_back_to_the_start_page(
         assert api.status_code == 401 and "type the passphrase there" in api.json()["hint"]
     with Store(home, passphrase=PASSPHRASE) as store:
         assert store.con.execute("SELECT count(*) FROM conversations").fetchone() == (1,)
+
+
+def test_the_passphrase_reaches_no_log(
+    tmp_path: Path, sam_export: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    home = encrypted_home(tmp_path, sam_export)
+    caplog.set_level(logging.DEBUG)
+    with locked_client(home) as client:
+        client.post("/unlock", data={"passphrase": PASSPHRASE + " typo"})
+        client.post("/unlock", data={"passphrase": PASSPHRASE})
+        client.post("/settings/decrypt", data={"passphrase": PASSPHRASE})
+    assert caplog.records  # the app's libraries did log at this level
+    assert "correct horse" not in caplog.text
