@@ -16,6 +16,7 @@ import threading
 import tracemalloc
 import zipfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -463,7 +464,7 @@ def test_a_file_replaced_while_it_is_read_is_refused(tmp_path: Path) -> None:
     _refused(tmp_path, path, UnreadableFileError, match="changed while", on_bytes=replace)
 
 
-def _finishes(action: Callable[[], None], timeout_s: float) -> bool:
+def _finishes(action: Callable[[], object], timeout_s: float) -> bool:
     thread = threading.Thread(target=action, daemon=True)
     thread.start()
     thread.join(timeout_s)
@@ -475,6 +476,6 @@ def test_a_pipe_or_device_is_refused_without_hanging(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     for path in (fifo, Path("/dev/zero")):
         assert _finishes(
-            lambda p=path: _refused(tmp_path, p, UnreadableFileError, match="not a regular file"),
+            partial(_refused, tmp_path, path, UnreadableFileError, match="not a regular file"),
             timeout_s=30,
         )

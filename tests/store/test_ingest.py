@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -178,7 +179,12 @@ def test_export_writes_every_message(store: Store, tmp_path: Path, fmt: str) -> 
     import_file(store, write_fixture(tmp_path / "a.txt", "Sam", ROWS))
     out = tmp_path / f"out.{fmt}"
     assert export_conversation(store, "Sam", fmt, out) == 4
-    reader = {"jsonl": pl.read_ndjson, "csv": pl.read_csv, "parquet": pl.read_parquet}[fmt]
+    readers: dict[str, Callable[[Path], pl.DataFrame]] = {
+        "jsonl": pl.read_ndjson,
+        "csv": pl.read_csv,
+        "parquet": pl.read_parquet,
+    }
+    reader = readers[fmt]
     frame = reader(out)
     assert frame.get_column("text").to_list() == ["hello", "hi", "hi", "how are you?"]
     assert frame.get_column("sender").to_list() == ["Sam", "Alex", "Alex", "Sam"]
