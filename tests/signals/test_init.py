@@ -35,6 +35,8 @@ def test_families_are_the_issue_ids_in_order() -> None:
         "control",
         "threat",
         "insult",
+        "laughter",
+        "hurt",
     )
 
 

@@ -24,11 +24,13 @@ __all__ = [
     "PhaseOut",
     "PullBack",
     "PursueWithdraw",
+    "Recent",
     "Resource",
     "Safety",
+    "SharedChange",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class _Model(BaseModel):
@@ -92,6 +94,7 @@ class PersonSummary(_Model):
     days_warm: int
     days_neutral: int
     days_distant: int
+    days_quiet: int = Field(0, description="Days in distant stretches both people shared")
 
 
 class PhaseContrast(_Model):
@@ -112,8 +115,36 @@ class PursueWithdraw(_Model):
     barrages: dict[str, int]
     unanswered_openings: dict[str, int]
     median_reply_s: dict[str, float | None]
+    slower_reply_share: float | None = Field(
+        None, description="Chance that one of the partner's replies is slower than one of yours"
+    )
+    measured_on: str = Field(
+        "the whole conversation",
+        description="The days the counts above come from: the whole conversation, or the "
+        "distant stretches of the person whose engagement cycles",
+    )
+    measured_days: int = Field(0, description="Days in those distant stretches (0: all days)")
     components: dict[str, float]
     during_other_phases: list[PhaseContrast]
+
+
+class SharedChange(_Model):
+    """Both people writing clearly less from ``since`` on: a change in life, not a withdrawal."""
+
+    since: date
+    messages_per_day_before: dict[str, float]
+    messages_per_day_after: dict[str, float]
+    summary: str
+
+
+class Recent(_Model):
+    """The last months on their own."""
+
+    start: date
+    days: int
+    calm: bool
+    distant_days: dict[str, int]
+    summary: str
 
 
 class BidDay(_Model):
@@ -202,6 +233,12 @@ class Analysis(_Model):
     pursue_withdraw: PursueWithdraw
     bids: Bids
     effort: Effort
+    shared_change: SharedChange | None = Field(
+        None, description="Present when both people write clearly less from some date on"
+    )
+    recent: Recent | None = Field(
+        None, description="The most recent months (absent for conversations under six months)"
+    )
     signs: list[Finding]
     red_flags: list[Finding]
     guidance: list[Advice]

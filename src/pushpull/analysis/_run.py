@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -24,16 +25,18 @@ from pushpull.analysis._result import (
     PhaseOut,
     PullBack,
     PursueWithdraw,
+    Recent,
     Resource,
     Safety,
+    SharedChange,
     Swing,
 )
 from pushpull.assess import Assessment, Context, assess, judge_sufficiency
 from pushpull.assess.flags import leading_cycles
 from pushpull.assess.guidance import choose_explanations, choose_guidance
 from pushpull.assess.safety import safety_first, safety_note, safety_resources
-from pushpull.dynamics import Dynamics, DynamicsConfig, EffortPeriod, run_dynamics
-from pushpull.signals import detect_language, mark_frame
+from pushpull.dynamics import Dynamics, DynamicsConfig, EffortPeriod, Pursuit, run_dynamics
+from pushpull.signals import detect_language, mark_frame, set_aside_teasing
 
 __all__ = ["analyze"]
 
@@ -61,7 +64,7 @@ def analyze(
     frame = prepared.frame
     sample = frame["text"].head(5000).to_list()
     language = lang or detect_language(sample)
-    marked = mark_frame(frame, language)
+    marked = set_aside_teasing(mark_frame(frame, language))
     dyn = run_dynamics(marked, config, first=prepared.first, last=prepared.last)
     days = (dyn.last - dyn.first).days + 1
     counts = frame.group_by("person").len()
@@ -77,7 +80,7 @@ def analyze(
     found = assess(ctx)
     levels = found.levels
     names = (prepared.me, prepared.partner)
-    pursuer = dyn.pursuit.pursuer
+    pursuer = dyn.pursuit.pursuer if sufficiency.enough else None
     me_pursues = None if pursuer is None else pursuer == 0
     pull = dyn.pull_back.present
     low = not sufficiency.enough
@@ -110,11 +113,13 @@ def analyze(
             for ph in dyn.phases[p]
         ],
         cycles=_cycles(ctx, names),
-        pursue_withdraw=_pursuit(dyn, names),
+        pursue_withdraw=_pursuit(dyn, names, enough=ctx.sufficiency.enough),
         bids=_bids(dyn, names),
         effort=Effort(
             overall=_shares(dyn.effort), periods=[_shares(p) for p in dyn.effort_periods]
         ),
+        shared_change=_shared(dyn, names) if sufficiency.enough else None,
+        recent=_recent(ctx, names) if sufficiency.enough else None,
         signs=found.signs,
         red_flags=found.red_flags,
         guidance=[
@@ -190,7 +195,7 @@ def _headline(ctx: Context, found: Assessment) -> str:
 def _person(dyn: Dynamics, p: int, names: tuple[str, str]) -> PersonSummary:
     rows = dyn.series(p)
     mine = dyn.messages.filter(pl.col("person") == p)
-    days = {"warm": 0, "neutral": 0, "distant": 0}
+    days = {"warm": 0, "neutral": 0, "distant": 0, "quiet": 0}
     for ph in dyn.phases[p]:
         days[ph.state] += ph.days
     reply = mine["reply_s"].median()
@@ -207,6 +212,7 @@ def _person(dyn: Dynamics, p: int, names: tuple[str, str]) -> PersonSummary:
         days_warm=days["warm"],
         days_neutral=days["neutral"],
         days_distant=days["distant"],
+        days_quiet=days["quiet"],
     )
 
 
@@ -241,25 +247,44 @@ def _cycles(ctx: Context, names: tuple[str, str]) -> Cycles:
     )
 
 
-def _pursuit(dyn: Dynamics, names: tuple[str, str]) -> PursueWithdraw:
+def _pursuit_summary(pw: Pursuit, partner: str) -> str:
+    """Who chases, with the figures; said plainly and kindly when it is the user who pulls back."""
+    follow = [pw.double_texts[p] + pw.barrages[p] for p in (0, 1)]
+    where = ""
+    if pw.focus == 1:
+        where = f"While {partner} was distant ({pw.focus_days} days), "
+    elif pw.focus == 0:
+        where = f"In the stretches when you went quiet ({pw.focus_days} days), "
+    if pw.pursuer == 0:
+        text = (
+            f"{where}you followed up unanswered messages {follow[0]} times and {partner} "
+            f"{follow[1]} times; you started {round(100 * pw.initiation_share[0])}% of the "
+            f"conversations. You are the one pursuing, and {partner} the one pulling back."
+        )
+    else:
+        text = (
+            f"{where}{partner} followed up unanswered messages {follow[1]} times and you "
+            f"{follow[0]} times; {partner} started {round(100 * pw.initiation_share[1])}% of the "
+            f"conversations. Here it is {partner} who pursues and you who pull back. That is "
+            "not a judgement: people step back for many reasons. It may help to tell "
+            f"{partner} what the quiet spells are about."
+        )
+    return text[0].upper() + text[1:]
+
+
+def _pursuit(dyn: Dynamics, names: tuple[str, str], *, enough: bool) -> PursueWithdraw:
     pw = dyn.pursuit
     me, partner = names
-    if pw.pursuer is None:
+    if not enough:
+        pw = replace(pw, pursuer=None)
+        summary = "There is too little yet to say whether one of you chases the other."
+    elif pw.pursuer is None:
         summary = (
             "Neither of you clearly chases the other: starting conversations and following up "
             "are shared."
         )
     else:
-        chaser = "You" if pw.pursuer == 0 else partner
-        other = partner if pw.pursuer == 0 else "you"
-        i = pw.pursuer
-        summary = (
-            f"{chaser} started {round(100 * pw.initiation_share[i])}% of the conversations, "
-            f"followed up unanswered messages {pw.double_texts[i]} times and sent "
-            f"{pw.barrages[i]} barrage{'s' if pw.barrages[i] != 1 else ''}, while {other} "
-            f"held back: {chaser.lower() if chaser == 'You' else chaser} "
-            f"{'are' if chaser == 'You' else 'is'} the one pursuing."
-        )
+        summary = _pursuit_summary(pw, partner)
     return PursueWithdraw(
         pursuer=None if pw.pursuer is None else names[pw.pursuer],
         withdrawer=None if pw.pursuer is None else names[1 - pw.pursuer],
@@ -270,6 +295,11 @@ def _pursuit(dyn: Dynamics, names: tuple[str, str]) -> PursueWithdraw:
         barrages={me: pw.barrages[0], partner: pw.barrages[1]},
         unanswered_openings={me: pw.unanswered[0], partner: pw.unanswered[1]},
         median_reply_s={me: pw.median_reply_s[0], partner: pw.median_reply_s[1]},
+        slower_reply_share=pw.slower_reply_share,
+        measured_on="the whole conversation"
+        if pw.focus is None
+        else f"{'your' if pw.focus == 0 else partner + chr(39) + 's'} distant stretches",
+        measured_days=pw.focus_days,
         components=pw.components,
         during_other_phases=[
             PhaseContrast(
@@ -281,6 +311,65 @@ def _pursuit(dyn: Dynamics, names: tuple[str, str]) -> PursueWithdraw:
             )
             for c in pw.contrasts
         ],
+    )
+
+
+def _month(d: date) -> str:
+    return f"{d:%B} {d.year}"
+
+
+def _shared(dyn: Dynamics, names: tuple[str, str]) -> SharedChange | None:
+    sc = dyn.shared
+    if sc is None:
+        return None
+    fall = round(100 * (1.0 - sum(sc.after) / sum(sc.before)))
+    if sc.gradual:
+        said = (
+            f"You have both been texting gradually less since {_month(sc.since)} (about {fall}% "
+            "fewer messages a day in the last third than in the first, each of you by a "
+            "similar amount)."
+        )
+    else:
+        said = (
+            f"You both text less since {_month(sc.since)} (about {fall}% fewer messages a day, "
+            "each of you by a similar amount)."
+        )
+    summary = (
+        f"{said} When both people drop together it is often a change in life, such as moving "
+        "in or a new job, not someone pulling away."
+    )
+    return SharedChange(
+        since=sc.since,
+        messages_per_day_before={names[p]: sc.before[p] for p in (0, 1)},
+        messages_per_day_after={names[p]: sc.after[p] for p in (0, 1)},
+        summary=summary,
+    )
+
+
+def _recent(ctx: Context, names: tuple[str, str]) -> Recent | None:
+    r = ctx.dynamics.recent
+    if r is None:
+        return None
+    span = _months(r.days)
+    cycled = ctx.dynamics.cycles[1].count + ctx.dynamics.cycles[0].count > 0
+    if r.calm:
+        summary = f"The last {span} have been calm: no distant stretch from either of you"
+        if cycled and r.last_distant_end is not None:
+            summary += f" since {r.last_distant_end:%-d %B %Y}"
+        summary += "."
+    else:
+        parts = [
+            f"{'you' if p == 0 else names[1]} {r.distant_days[p]} days distant"
+            for p in (0, 1)
+            if r.distant_days[p]
+        ]
+        summary = f"The last {span} were not calm: " + " and ".join(parts) + "."
+    return Recent(
+        start=r.start,
+        days=r.days,
+        calm=r.calm,
+        distant_days={names[p]: r.distant_days[p] for p in (0, 1)},
+        summary=summary,
     )
 
 

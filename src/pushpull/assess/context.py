@@ -183,6 +183,36 @@ class Context:
             )
         return out
 
+    def _hurt_rows(self, person: int) -> pl.DataFrame:
+        """Messages of ``person`` with hurt, each directly after a message of the other."""
+        msgs = self.dynamics.messages
+        after_other = pl.col("person").shift(1) == 1 - person
+        return msgs.filter((pl.col("person") == person) & (pl.col("m_hurt") > 0) & after_other)
+
+    def hurt_replies(self, person: int) -> int:
+        """Times ``person`` answered the other with hurt ("that's not funny", "eso me dolió")."""
+        return self._hurt_rows(person).height
+
+    def hurt_quotes(self, limit: int = 3) -> list[Quote]:
+        """The partner's message that the user answered with hurt, then the answer."""
+        msgs = self.dynamics.messages.with_row_index("_i")
+        hurt = self._hurt_rows(ME).join(msgs.select("ref", "_i"), on="ref")["_i"].to_list()
+        out: list[Quote] = []
+        for i in hurt[:limit]:
+            for row in msgs[int(i) - 1 : int(i) + 1].iter_rows(named=True):
+                who = self.me if row["person"] == ME else self.partner
+                family = "hurt" if row["person"] == ME else None
+                spans = [
+                    Span(family=h.family, start=h.start, end=h.end)
+                    for h in find_markers(row["text"] or "", self.lang)
+                    if h.family == family
+                ]
+                out.append(
+                    Quote(ref=int(row["ref"]), at=row["ts"], sender=who, text=row["text"] or "",
+                          markers=spans)
+                )
+        return out
+
     def span_of(self, phases: list[Phase]) -> tuple[date | None, date | None]:
         if not phases:
             return None, None

@@ -49,6 +49,10 @@ def emotional_unavailability(ctx: Context) -> Finding:
     if still_distant:
         reasons.append(f"has been distant for the last {phases[-1].days} days")
     level = LEVEL_BY_POINTS[min(len(reasons), 3)]
+    absent = ctx.distant_share >= 0.4 or msg_share <= 0.35 or still_distant
+    if not absent and level in ("concern", "serious"):
+        # Slow answers from someone who writes as much as you are a habit, not absence.
+        level = "watch"
     if reasons:
         summary = f"{ctx.partner} " + ", ".join(reasons[:-1])
         summary += (" and " if len(reasons) > 1 else "") + reasons[-1] + "."

@@ -3,7 +3,7 @@ against their other days (signs are *changes*: someone who is always the same sh
 
 from __future__ import annotations
 
-from pushpull.assess.context import ME, Context
+from pushpull.assess.context import ME, PARTNER, Context
 from pushpull.assess.detectors import detector, finding
 from pushpull.assess.findings import Evidence, Finding, Level, Metric
 
@@ -209,19 +209,41 @@ def irritability(ctx: Context) -> Finding:
     n = ctx.total(IRRITABLE)
     rate, mine = ctx.rate(IRRITABLE), ctx.rate(IRRITABLE, ME)
     p_more, p_distant = ctx.more_than_me(IRRITABLE), ctx.more_when_distant(IRRITABLE)
+    # Words that land badly, whatever the lexicon makes of them: how often you answered the
+    # partner with hurt ("that's not funny", "that really hurt"), against the other way round.
+    hurt_me, hurt_them = ctx.hurt_replies(ME), ctx.hurt_replies(PARTNER)
+    hurt_one_sided = hurt_me >= 3 * max(hurt_them, 1)
     level: Level = "none"
     if n >= 3 and min(p_more, p_distant) < 0.1:
         level = "watch"
+    if hurt_me >= 2 and hurt_one_sided:
+        level = "watch"
     if n >= 5 and rate >= 0.5 and min(p_more, p_distant) < 0.01:
+        level = "concern"
+    if hurt_me >= 4 and hurt_one_sided:
         level = "concern"
     if n >= 10 and rate >= 1.5 and p_more < 0.001:
         level = "serious"
+    parts: list[str] = []
+    if n:
+        parts.append(
+            f"{ctx.partner} sent {n} critical, contemptuous, defensive or shutting-down "
+            f"messages ({rate:.1f} per 100 messages; yours: {mine:.1f})"
+        )
+    if hurt_me >= 2:
+        parts.append(
+            f"{hurt_me} times you answered {ctx.partner} by saying it hurt or was not funny "
+            f"({ctx.partner} said so to you {hurt_them} time{'s' if hurt_them != 1 else ''})"
+        )
     if level == "none":
         summary = f"Little criticism, contempt or defensiveness from {ctx.partner}."
     else:
-        summary = (
-            f"{ctx.partner} sent {n} critical, contemptuous, defensive or shutting-down "
-            f"messages ({rate:.1f} per 100 messages; yours: {mine:.1f})."
+        summary = "; ".join(parts) + "."
+    playful = ctx.total(("playful",)) if "playful" in ctx.dynamics.daily.columns else 0
+    if playful:
+        summary += (
+            f" {playful} teasing remark{'s' if playful != 1 else ''} that came with laughter "
+            "and no hurt reply were not counted."
         )
     metrics = [
         Metric(
@@ -238,7 +260,23 @@ def irritability(ctx: Context) -> Finding:
         level,
         0.4 + 0.06 * min(n, 10),
         summary,
-        Evidence(metrics=metrics, quotes=ctx.quotes(IRRITABLE)),
+        Evidence(
+            metrics=[
+                *metrics,
+                Metric(
+                    name="hurt_replies",
+                    label=f"Times you answered {ctx.partner} with hurt (theirs in baseline)",
+                    value=hurt_me,
+                    baseline=hurt_them,
+                    unit="messages",
+                ),
+            ],
+            quotes=(
+                [*ctx.hurt_quotes(limit=2), *ctx.quotes(IRRITABLE)]
+                if hurt_me >= 2
+                else ctx.quotes(IRRITABLE)
+            )[:5],
+        ),
     )
 
 
@@ -251,12 +289,15 @@ def future_avoidance(ctx: Context) -> Finding:
     p_more = ctx.more_than_me(("deflection",))
     p_distant = ctx.more_when_distant(("deflection",))
     few_plans = share is None or share <= 0.4
+    # Hedging ("maybe", "not sure yet") from someone who never grows distant is a way of
+    # talking; it becomes avoidance when it comes with the distant stretches.
+    distant = bool(ctx.distant_phases)
     level: Level = "none"
     if n >= 3 and min(p_more, p_distant) < 0.1:
         level = "watch"
-    if n >= 5 and ((p_more < 0.01 and few_plans) or p_distant < 0.01):
+    if distant and n >= 5 and ((p_more < 0.01 and few_plans) or p_distant < 0.01):
         level = "concern"
-    if n >= 10 and p_more < 0.001 and share is not None and share <= 0.3:
+    if distant and n >= 10 and p_more < 0.001 and share is not None and share <= 0.3:
         level = "serious"
     if level == "none":
         summary = f"{ctx.partner} did not noticeably dodge talk of plans or the future."

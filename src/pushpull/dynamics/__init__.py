@@ -1,4 +1,5 @@
-"""Dynamics: bouts, daily engagement, phases, cycles, pursue–withdraw, bids and effort.
+"""Dynamics: bouts, daily engagement, phases, cycles, pursue–withdraw, bids, effort, and the
+changes both people share.
 
 Input is a *marked analysis frame*: one row per message in time order with ``ts`` (local
 datetime), ``person`` (0 = the user, 1 = the partner), ``text``, ``kind``, the signal columns
@@ -19,8 +20,9 @@ from pushpull.dynamics.cycles import Cycles, count_cycles
 from pushpull.dynamics.daily import HOSTILE_FAMILIES, MARKER_FAMILIES, daily_table
 from pushpull.dynamics.effort import EffortPeriod, effort_balance
 from pushpull.dynamics.engagement import add_engagement
-from pushpull.dynamics.phases import Phase, find_phases
+from pushpull.dynamics.phases import Phase, find_phases, mark_shared
 from pushpull.dynamics.pursuit import Pursuit, pursue_withdraw
+from pushpull.dynamics.shared import Recent, SharedChange, recent_stretch, shared_change
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -34,6 +36,8 @@ __all__ = [
     "Phase",
     "PullBack",
     "Pursuit",
+    "Recent",
+    "SharedChange",
     "run_dynamics",
 ]
 
@@ -53,6 +57,8 @@ class Dynamics:
     pull_back: PullBack
     effort: EffortPeriod
     effort_periods: list[EffortPeriod]
+    shared: SharedChange | None  # both people writing clearly less from some date on
+    recent: Recent | None  # the last months on their own (None for a short conversation)
 
     def series(self, person: int) -> pl.DataFrame:
         """One person's daily rows in date order."""
@@ -74,10 +80,15 @@ def run_dynamics(
     daily = add_engagement(daily_table(messages, first, last), config)
     phases: dict[int, list[Phase]] = {}
     cycles: dict[int, Cycles] = {}
+    series = {
+        p: daily.filter(pl.col("person") == p).sort("date")["engagement"].to_numpy()
+        for p in (0, 1)
+    }
     for person in (0, 1):
-        series = daily.filter(pl.col("person") == person).sort("date")["engagement"].to_numpy()
-        phases[person] = find_phases(series, first, person, config)
-        cycles[person] = count_cycles(series, phases[person], first, person, config)
+        phases[person] = find_phases(series[person], first, person, config)
+    phases = mark_shared(phases, daily, config)
+    for person in (0, 1):
+        cycles[person] = count_cycles(series[person], phases[person], first, person, config)
     effort, periods = effort_balance(daily)
     return Dynamics(
         first=first,
@@ -86,9 +97,11 @@ def run_dynamics(
         daily=daily,
         phases=phases,
         cycles=cycles,
-        pursuit=pursue_withdraw(messages, daily, phases),
+        pursuit=pursue_withdraw(messages, daily, phases, cycles),
         bids=bids_and_responses(messages, daily, config),
         pull_back=pull_back(daily, phases[0], config),
         effort=effort,
         effort_periods=periods,
+        shared=shared_change(daily, first, config),
+        recent=recent_stretch(phases, first, last, config),
     )

@@ -48,15 +48,35 @@ class DynamicsConfig:
     min_phase_days: int = 5
     #: Change-point penalty, in units of the series' noise variance times log(days).
     phase_penalty: float = 3.0
-    #: A phase is warm or distant when its mean is this many standard deviations of the
-    #: person's daily engagement above or below their overall mean.
-    phase_threshold: float = 0.5
-    #: A warm and a distant phase must differ by this many standard deviations to count as a swing.
+    #: Phases exist when the person's high and low stretches sit this many standard deviations
+    #: apart, and a warm and a distant phase must differ by as much to count as a swing.
     cycle_min_amplitude: float = 1.0
+    #: A stretch within this share of the high-low distance of the midpoint is neutral.
+    neutral_band: float = 0.2
+    #: A distant stretch is shared ("quiet") when the other person's level over the same days
+    #: is at least this share of its (negative) level...
+    shared_min_ratio: float = 0.5
+    #: ...unless this person's share of the messages fell by this much (0.08 = 8 points)...
+    shared_max_share_drop: float = 0.08
+    #: ...or their replies slowed this many times more than the other's...
+    shared_max_slowdown: float = 2.0
+    #: ...or their warmth fell by this much more than the other's (valence, -1..1).
+    shared_max_cooling: float = 0.12
+    #: A change both people share (see ``shared``): each side of the split at least this long...
+    shared_min_days: int = 28
+    #: ...both writing at most this share of what they wrote before...
+    shared_max_ratio: float = 0.7
+    #: ...by factors within this multiple of each other.
+    shared_max_gap: float = 1.6
+    #: The most recent stretch reported on its own (about three months).
+    recent_days: int = 90
     #: Surrogates in the significance test (block-shuffled series).
     n_surrogates: int = 1000
-    #: Length of the shuffled blocks, in days (keeps the weekly rhythm inside a block).
-    block_days: int = 7
+    #: Length of the shuffled blocks, in days: keeps the short-range persistence (a bad weekend).
+    block_days: int = 3
+    #: Time scales (days) at which the test looks for persistent highs and lows: much longer
+    #: than a block, and whole weeks so that the weekday rhythm averages out.
+    persistence_days: tuple[int, ...] = (14, 21, 28)
     #: Seed of the surrogate test (same data, same p-value).
     seed: int = 20261125
     #: Days after an intimacy bid in which the partner's response is measured.

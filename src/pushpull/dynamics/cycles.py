@@ -1,15 +1,19 @@
 """Push–pull cycles: warm and distant phases that keep alternating, tested against chance.
 
-A *swing* is a move from a warm phase to a distant one or back (neutral stretches in between are
-passed over) whose levels differ by at least ``cycle_min_amplitude`` standard deviations; two
-swings make one cycle (warm -> distant -> warm, or the reverse).
+A *swing* is a move from a warm phase to a distant one or back (neutral and shared quiet
+stretches in between are passed over) whose levels differ by at least ``cycle_min_amplitude``
+standard deviations; two swings make one cycle (warm -> distant -> warm, or the reverse).
 
-Significance. The statistic is the sum of squared autocorrelations of the (linearly detrended)
-daily index at lags from one block (7 days) to a quarter of the series (at most 120 days): large
-when the index keeps coming back to where it was weeks before, which slow alternation does and
-day-to-day noise does not. Its null distribution comes from surrogates that shuffle whole weeks
-of the same series: they keep every day's value, the weekly rhythm and short-range persistence,
-and lose only the order of the weeks. p = (1 + surrogates at least as extreme) / (1 + surrogates).
+Significance. The question is whether the highs and lows last longer than chance makes them
+last, whatever their rhythm: irregular alternation (a warm fortnight, a cold week, a warm month)
+must count as much as a regular one. The statistic is the share of the (linearly detrended)
+daily index's variance that survives averaging over 14, 21 and 28 days (the largest of the
+three): long warm and cold stretches keep their level under a moving average, day-to-day noise
+and one-off bad days average away, and the weekly rhythm (weekends) averages out exactly at
+these multiples of seven. Its null distribution comes from surrogates that shuffle short
+blocks (``block_days``, three days) of the same series: they keep every day's value (the
+marginal distribution) and the short-range persistence of a bad weekend, and lose only the
+order of the blocks. p = (1 + surrogates at least as extreme) / (1 + surrogates).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import numpy as np
 from pushpull.dynamics.config import DynamicsConfig
 from pushpull.dynamics.phases import Phase
 
-__all__ = ["Cycles", "Swing", "count_cycles", "surrogate_p_value"]
+__all__ = ["Cycles", "Swing", "count_cycles", "persistence", "surrogate_p_value"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,7 +62,7 @@ class Cycles:
 
 
 def _swings(phases: list[Phase], config: DynamicsConfig) -> list[Swing]:
-    poles = [p for p in phases if p.state != "neutral"]
+    poles = [p for p in phases if p.state in ("warm", "distant")]
     merged: list[Phase] = []
     for p in poles:
         if merged and merged[-1].state == p.state:
@@ -96,29 +100,33 @@ def _explained(series: np.ndarray, phases: list[Phase], first: date) -> float:
     return float(max(0.0, 1.0 - np.sum((series - fitted) ** 2) / total))
 
 
-def _long_lag_statistic(x: np.ndarray, lo: int, hi: int) -> np.ndarray:
-    """Sum over lags lo..hi of squared autocorrelation, for each row of ``x``."""
+def persistence(x: np.ndarray, scales: tuple[int, ...]) -> np.ndarray:
+    """Largest share of variance kept by a moving average over ``scales`` days, per row."""
     x = x - x.mean(axis=-1, keepdims=True)
     n = x.shape[-1]
-    size = 1 << int(np.ceil(np.log2(2 * n)))
-    spectrum = np.fft.rfft(x, size, axis=-1)
-    acov = np.fft.irfft(spectrum * np.conj(spectrum), size, axis=-1)[..., : hi + 1]
-    var = acov[..., :1]
-    acf = np.divide(acov, var, out=np.zeros_like(acov), where=var > 0)
-    return np.asarray(np.sum(acf[..., lo : hi + 1] ** 2, axis=-1))
+    var = np.mean(x**2, axis=-1)
+    csum = np.concatenate([np.zeros((*x.shape[:-1], 1)), np.cumsum(x, axis=-1)], axis=-1)
+    best = np.zeros(x.shape[:-1])
+    for w in scales:
+        if w >= n:
+            continue
+        means = (csum[..., w:] - csum[..., :-w]) / w
+        kept = np.mean(means**2, axis=-1)
+        best = np.maximum(best, np.divide(kept, var, out=np.zeros_like(kept), where=var > 0))
+    return np.asarray(best)
 
 
 def surrogate_p_value(series: np.ndarray, config: DynamicsConfig) -> float:
-    """How often week-shuffled copies of the series look at least as cyclic (see module doc)."""
+    """How often block-shuffled copies of the series look at least as persistent (module doc)."""
     n = len(series)
     block = max(1, config.block_days)
     n_blocks = n // block
-    lo, hi = block, min(n // 4, 120)
-    if n_blocks < 4 or hi <= lo:
+    scales = tuple(w for w in config.persistence_days if w < n // 2)
+    if n_blocks < 4 or not scales:
         return 1.0
     t = np.arange(n, dtype=float)
     detrended = series - np.polyval(np.polyfit(t, series, 1), t)
-    observed = float(_long_lag_statistic(detrended, lo, hi))
+    observed = float(persistence(detrended, scales))
     rng = np.random.default_rng(config.seed)
     head = detrended[: n_blocks * block].reshape(n_blocks, block)
     tail = detrended[n_blocks * block :]
@@ -126,7 +134,7 @@ def surrogate_p_value(series: np.ndarray, config: DynamicsConfig) -> float:
     shuffled = head[order].reshape(config.n_surrogates, n_blocks * block)
     if len(tail):
         shuffled = np.concatenate([shuffled, np.broadcast_to(tail, (len(shuffled), len(tail)))], 1)
-    null = _long_lag_statistic(shuffled, lo, hi)
+    null = persistence(shuffled, scales)
     return float((1 + np.sum(null >= observed - 1e-12)) / (1 + len(null)))
 
 

@@ -35,9 +35,11 @@ def daily_table(messages: pl.DataFrame, first: date, last: date) -> pl.DataFrame
     with marker columns. Columns: ``date, person, messages, words, initiations, reply_s`` (median
     waking seconds, null when the person answered nothing that day), ``replies, unanswered,
     double_texts, barrages, warmth`` (mean valence, null when silent), one count per marker
-    family, ``hostility``.
+    family, ``hostility`` (and ``playful``, when the frame has it).
     """
     markers = [pl.col(f"m_{f}").sum().cast(pl.Int64).alias(f) for f in MARKER_FAMILIES]
+    if "playful" in messages.columns:  # hostile words set aside as teasing (signals.teasing)
+        markers.append(pl.col("playful").sum().cast(pl.Int64).alias("playful"))
     per_day = (
         messages.with_columns(date=pl.col("ts").dt.date())
         .group_by("date", "person")

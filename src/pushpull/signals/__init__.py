@@ -6,10 +6,11 @@
 Markers come from one lexicon file per language (``pushpull/data/lexicons/<lang>.json``, its
 format in :mod:`pushpull.signals._lexicon`): affection, questions, self-disclosure, plans,
 deflection, distancing, Gottman's four horsemen, repair, gaslighting, control, threats and
-insults. Negated cues ("I'm not busy"), quotations and reported speech ("he said we'll see")
+insults, laughter and hurt. Negated cues ("I'm not busy"), quotations and reported speech ("he said we'll see")
 do not count for the writer. Every hit keeps its span in the original text, so a report can
 show exactly which words it read. Warmth is VADER for English and the lexicon's valence list
-elsewhere (:mod:`pushpull.signals.warmth`).
+elsewhere (:mod:`pushpull.signals.warmth`). Hostile words said in play, with laughter on both
+sides, are set aside by :func:`set_aside_teasing` (:mod:`pushpull.signals.teasing`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pushpull.signals._lexicon import FAMILIES, languages
 from pushpull.signals.language import detect_language
 from pushpull.signals.markers import Hit, find_markers, mark_frame
 from pushpull.signals.quality import evaluate
+from pushpull.signals.teasing import set_aside_teasing
 from pushpull.signals.warmth import warmth
 
 __all__ = [
@@ -28,5 +30,6 @@ __all__ = [
     "find_markers",
     "languages",
     "mark_frame",
+    "set_aside_teasing",
     "warmth",
 ]

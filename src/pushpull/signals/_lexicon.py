@@ -95,6 +95,8 @@ FAMILIES: tuple[str, ...] = (
     "control",
     "threat",
     "insult",
+    "laughter",
+    "hurt",
 )
 
 Dialect = Literal["python", "rust"]
