@@ -25,12 +25,15 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 import ruptures
+from scipy.stats import binomtest
 
 from pushpull.dynamics.config import DynamicsConfig
 
 __all__ = ["Phase", "find_phases", "mark_shared", "noise_sd"]
 
 _MAD_TO_SD = 1.4826
+#: Fewest days with replies (or with messages) for a median delay (or mean warmth) to count.
+_MIN_DAYS = 5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -143,14 +146,16 @@ def _one_sided(daily: pl.DataFrame, phase: Phase, config: DynamicsConfig) -> boo
     inside = _window(daily, phase)
 
     def totals(person: int, mask: pl.Expr) -> tuple[float, float | None, float | None]:
+        # Medians and means of fewer than MIN_DAYS days are noise (a week away together
+        # leaves a handful of messages): they are not used.
         rows = daily.filter((pl.col("person") == person) & mask)
         messages = float(rows["messages"].sum())
         reply = rows["reply_s"].drop_nulls()
         warmth = rows["warmth"].drop_nulls()
         return (
             messages,
-            float(np.median(reply.to_numpy())) if len(reply) else None,
-            float(warmth.mean()) if len(warmth) else None,  # type: ignore[arg-type]
+            float(np.median(reply.to_numpy())) if len(reply) >= _MIN_DAYS else None,
+            float(warmth.mean()) if len(warmth) >= _MIN_DAYS else None,  # type: ignore[arg-type]
         )
 
     mine_in, reply_in, warm_in = totals(me, inside)
@@ -159,7 +164,9 @@ def _one_sided(daily: pl.DataFrame, phase: Phase, config: DynamicsConfig) -> boo
     theirs_out, other_reply_out, other_warm_out = totals(other, ~inside)
     share_in = mine_in / (mine_in + theirs_in) if mine_in + theirs_in else 0.5
     share_out = mine_out / (mine_out + theirs_out) if mine_out + theirs_out else 0.5
-    if share_out - share_in >= config.shared_max_share_drop:
+    fell = share_out - share_in >= config.shared_max_share_drop
+    n_in = int(mine_in + theirs_in)
+    if fell and binomtest(int(mine_in), n_in, share_out, alternative="less").pvalue < 0.01:
         return True
     if None not in (reply_in, reply_out, other_reply_in, other_reply_out):
         mine_slower = np.log((reply_in + 60) / (reply_out + 60))  # type: ignore[operator]

@@ -10,7 +10,7 @@ the partner's replies is slower than one of the user's, ties (two "1 min" replie
 minute-resolution export) counting half, mapped to -1..1.
 
 Where it is measured matters. Chasing happens while someone pulls away, so when one person's
-engagement cycles (at least one warm–distant swing, unlikely to be chance), the balances are
+engagement cycles (two warm–cold–warm swings or more, unlikely to be chance), the balances are
 taken on the days of that person's distant stretches: the partner who goes cold is then the
 withdrawer only if the other one chases during exactly those days. Otherwise, and when those
 days hold too little to judge, the whole conversation is used. A fifth, conditional view is
@@ -42,8 +42,9 @@ FOLLOW_UP_MIN_SCORE = 0.2
 #: ...and, on the whole conversation, when the other is clearly the slower to reply (the
 #: product of the follow-up and reply-speed balances at least this).
 REPLY_AGREES = 0.1
-#: A person's distant stretches are where roles are read when their cycles are this unlikely
-#: to be chance...
+#: A person's distant stretches are where roles are read when they swung warm-cold-warm at
+#: least twice (one dip is an exam month) and the swings are this unlikely to be chance...
+FOCUS_MIN_CYCLES = 2
 FOCUS_MAX_P = 0.05
 #: ...and together last this many days and hold this many follow-ups and openings.
 FOCUS_MIN_DAYS = 14
@@ -194,7 +195,7 @@ def _focus(phases: dict[int, list[Phase]], cycles: dict[int, Cycles] | None) -> 
     cyclers = [
         p
         for p, c in cycles.items()
-        if c.count >= 1
+        if c.count >= FOCUS_MIN_CYCLES
         and c.p_value < FOCUS_MAX_P
         and sum(ph.days for ph in phases.get(p, []) if ph.state == "distant") >= FOCUS_MIN_DAYS
     ]
@@ -223,12 +224,17 @@ def pursue_withdraw(
     follow = chosen.components["follow_ups"]
     n_follow = sum(chosen.double) + sum(chosen.barrages)
     pursuer = None
-    if abs(score) >= NAMING_THRESHOLD or (
-        abs(follow) >= FOLLOW_UP_CLEAR
-        and n_follow >= FOLLOW_UP_MIN
+    clear_follow = abs(follow) >= FOLLOW_UP_CLEAR and n_follow >= FOLLOW_UP_MIN
+    if focus is not None and clear_follow:
+        # Inside the other's cold stretches, plainly one-sided follow-ups are the chase, as
+        # long as the chaser is not clearly the one who stopped starting conversations.
+        if np.sign(follow) * chosen.components["initiations"] >= -0.2:
+            pursuer = 0 if follow > 0 else 1
+    elif abs(score) >= NAMING_THRESHOLD or (
+        clear_follow
         and abs(score) >= FOLLOW_UP_MIN_SCORE
         and (follow > 0) == (score > 0)
-        and (focus is not None or follow * chosen.components.get("reply_speed", 0) >= REPLY_AGREES)
+        and follow * chosen.components.get("reply_speed", 0) >= REPLY_AGREES
     ):
         pursuer = 0 if score > 0 else 1
     if focus is not None and pursuer == focus:

@@ -496,7 +496,10 @@ def shared_decline(rng: random.Random, seed: int) -> tuple[Script, Truth]:
     case, truth = _calm("shared_decline", rng, seed, days=rng.randint(150, 260), shared_change=True)
     end = rng.uniform(0.35, 0.55)
     for d in range(case.days):
-        case.volume[d] *= 1.0 - (1.0 - end) * d / case.days
+        factor = 1.0 - (1.0 - end) * d / case.days
+        case.volume[d] *= factor  # fewer conversations...
+        for p in (0, 1):  # ...and shorter ones
+            case.moods[p][d] = replace(case.moods[p][d], talk=case.moods[p][d].talk * factor)
     return case.script(), case.truth("shared_decline", seed, **truth)
 
 
