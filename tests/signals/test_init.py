@@ -32,6 +32,7 @@ def test_families_are_the_issue_ids_in_order() -> None:
         "stonewalling",
         "repair",
         "gaslighting",
+        "dismissal",
         "control",
         "threat",
         "insult",

@@ -99,22 +99,47 @@ def emotional_unavailability(ctx: Context) -> Finding:
 
 @detector("gaslighting", kind="red_flag", title="Gaslighting and manipulation", needs_phases=False)
 def gaslighting(ctx: Context) -> Finding:
-    n = ctx.total(("gaslighting",))
-    level: Level = "none" if n == 0 else "watch" if n == 1 else "concern" if n <= 3 else "serious"
+    """Denials of the user's memory ("that never happened", "ur remembering it wrong") and
+    dismissals of their perception ("you're too sensitive"). One is not a pattern: concern
+    needs two denials on different messages, a denial with two dismissals, or four dismissals.
+    """
+    denial, dismissal = ctx.total(("gaslighting",)), ctx.total(("dismissal",))
+    n = denial + dismissal
+    level: Level = "none" if n == 0 else "watch"
+    if denial >= 2 or (denial >= 1 and dismissal >= 2) or dismissal >= 4:
+        level = "concern"
+    if denial >= 4 or n >= 7:
+        level = "serious"
     if n:
-        summary = (
-            f"{ctx.partner} wrote {n} message{'s' if n != 1 else ''} that deny what happened or "
-            'question your memory or feelings ("that never happened", "you\'re too sensitive").'
-        )
+        parts = []
+        if denial:
+            parts.append(
+                f"{denial} message{'s' if denial != 1 else ''} denying what happened or what "
+                'you remember ("that never happened", "you\'re imagining things")'
+            )
+        if dismissal:
+            parts.append(
+                f"{dismissal} dismissing how you see things "
+                '("you\'re too sensitive", "you\'re overreacting")'
+            )
+        summary = f"{ctx.partner} wrote " + " and ".join(parts) + "."
+        if level == "watch":
+            summary += " Once is not a pattern; it is worth noticing if it happens again."
     else:
         summary = f"No messages from {ctx.partner} that deny what happened or question your memory."
+    metrics = [
+        Metric(name="denials", label="Messages denying what happened", value=denial,
+               unit="messages"),
+        Metric(name="dismissals", label="Messages dismissing your perception", value=dismissal,
+               unit="messages"),
+    ]
     return finding(
         ctx,
         "gaslighting",
         level,
         0.5 + 0.1 * min(n, 5),
         summary,
-        Evidence(quotes=ctx.quotes(("gaslighting",))),
+        Evidence(metrics=metrics, quotes=ctx.quotes(("gaslighting", "dismissal"))),
     )
 
 

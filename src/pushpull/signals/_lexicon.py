@@ -26,7 +26,8 @@ a file. Its keys:
 ``families``
     for each marker family: ``cues`` (patterns), optional ``except`` (patterns whose matches are
     blanked out before the cues are searched: "the shop was so busy" is not the writer's
-    distancing) and ``negatable`` (default true). Exceptions are also searched after negation
+    distancing), ``negatable`` (default true) and ``reported`` (default false: true lets the
+    cues read reported speech, for denials such as "I never said that"). Exceptions are also searched after negation
     blanking, where a negation cue stays but the words it cancels are gone: write "este finde
     no", not "este finde no puedo".
 
@@ -92,6 +93,7 @@ FAMILIES: tuple[str, ...] = (
     "stonewalling",
     "repair",
     "gaslighting",
+    "dismissal",
     "control",
     "threat",
     "insult",
@@ -419,6 +421,9 @@ class FamilyRules:
     fixed: Cues | None
     negatable: Cues | None
     exclude: Mask | None
+    #: The cues read reported speech too (the reporting mask is not applied): "I never said
+    #: that" is the writer's own denial, not someone else's words.
+    reported: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -429,6 +434,8 @@ class Lexicon:
     name: str
     #: URLs, quotations and reported speech, blanked in this order before anything is matched.
     masks: tuple[Mask, ...]
+    #: The same without the reported-speech mask, for families marked ``reported``.
+    unreported_masks: tuple[Mask, ...]
     #: Blanks the words a negation cue cancels; ``None`` when the language lists no cues.
     negation: Mask | None
     #: Matches a whole word that is a negation cue; ``None`` when there are none.
@@ -546,6 +553,7 @@ def _build(language: str, data: Mapping[str, Any]) -> Lexicon:
     quotes = _quote_mask(pairs)
     if quotes is not None:
         masks.append(quotes)
+    unreported = tuple(masks)
     reporting = _prefixed_mask(
         spec.strings(data.get("reporting", []), "reporting"),
         f"(?:{_SCOPE_GAP}+[{_WORD}]+)+",
@@ -573,6 +581,7 @@ def _build(language: str, data: Mapping[str, Any]) -> Lexicon:
                 fixed=_cues(fixed, words),
                 negatable=_cues(rest, words),
                 exclude=_union_mask(excluded, words),
+                reported=bool(entry.get("reported", False)),
             )
         )
     valence = data.get("valence", {})
@@ -582,6 +591,7 @@ def _build(language: str, data: Mapping[str, Any]) -> Lexicon:
         language=language,
         name=str(data.get("name", language)),
         masks=tuple(masks),
+        unreported_masks=unreported,
         negation=negation,
         negation_cue=finder.python if finder is not None else None,
         negation_window=window,

@@ -4,7 +4,8 @@
 :func:`mark_frame` counts them for a whole frame with Polars. Both run the same steps on the same
 folded text (:mod:`pushpull.signals._normalise`), so their counts agree exactly:
 
-1. blank URLs, quotations and reported speech ("he said we'll see");
+1. blank URLs, quotations and reported speech ("he said we'll see"; families marked
+   ``reported`` read reported speech too: "I never said that" is the writer's own denial);
 2. blank the words a negation cancels ("I'm not busy"), in a second copy of the text;
 3. for each family, blank its exceptions ("the shop was so busy") in both copies, then count
    its cues: those containing a negation in the first copy, the others in the second.
@@ -42,9 +43,9 @@ def marker_columns() -> list[str]:
     return [f"m_{f}" for f in FAMILIES]
 
 
-def _prepared(text: str, lexicon: Lexicon) -> tuple[str, str]:
+def _prepared(text: str, lexicon: Lexicon, *, reported: bool = False) -> tuple[str, str]:
     base = fold(text)
-    for mask in lexicon.masks:
+    for mask in lexicon.unreported_masks if reported else lexicon.masks:
         base = mask.apply(base)
     negated = lexicon.negation.apply(base) if lexicon.negation is not None else base
     return base, negated
@@ -63,9 +64,12 @@ def _sources(rules: FamilyRules) -> list[tuple[Cues, bool]]:
 def find_markers(text: str, lang: str = "en") -> list[Hit]:
     """Every marker in ``text``, in order of position; each keeps its span and matched text."""
     lexicon = load(lang)
-    base, negated = _prepared(text, lexicon)
+    texts = {False: _prepared(text, lexicon)}
+    if any(r.reported for r in lexicon.families):
+        texts[True] = _prepared(text, lexicon, reported=True)
     hits: list[Hit] = []
     for rules in lexicon.families:
+        base, negated = texts[rules.reported]
         kept, kept_negated = base, negated
         if rules.exclude is not None:
             kept, kept_negated = rules.exclude.apply(base), rules.exclude.apply(negated)
@@ -81,17 +85,26 @@ def find_markers(text: str, lang: str = "en") -> list[Hit]:
 
 def _count_table(texts: pl.Series, lexicon: Lexicon) -> pl.DataFrame:
     """Marker counts for distinct, non-null ``texts`` (a frame with ``text`` and ``m_*``)."""
-    base = fold_expr(pl.col("text"))
+    folded = fold_expr(pl.col("text"))
+    base, plain = folded, folded
     for mask in lexicon.masks:
         base = mask.expr(base)
+    for mask in lexicon.unreported_masks:
+        plain = mask.expr(plain)
     frame = pl.LazyFrame({"text": texts}).with_columns(_base=base)
-    negated = pl.col("_base")
-    if lexicon.negation is not None:
-        negated = lexicon.negation.expr(negated)
-    frame = frame.with_columns(_negated=negated)
+    columns = {False: ("_base", "_negated")}
+    if any(r.reported for r in lexicon.families):
+        frame = frame.with_columns(_plain=plain)
+        columns[True] = ("_plain", "_plain_negated")
+    for source, target in columns.values():
+        negated = pl.col(source)
+        if lexicon.negation is not None:
+            negated = lexicon.negation.expr(negated)
+        frame = frame.with_columns(negated.alias(target))
     counts: list[pl.Expr] = []
     for rules in lexicon.families:
-        kept, kept_negated = pl.col("_base"), pl.col("_negated")
+        source, target = columns[rules.reported]
+        kept, kept_negated = pl.col(source), pl.col(target)
         if rules.exclude is not None:
             kept, kept_negated = rules.exclude.expr(kept), rules.exclude.expr(kept_negated)
         parts = [

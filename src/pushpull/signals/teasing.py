@@ -1,6 +1,6 @@
 """Hostile words said in play: "you're crazy 😂", "te mato como te comas mis patatas jaja".
 
-Between people who tease, the words of insults, threats, contempt and gaslighting say little on
+Between people who tease, the words of insults, threats, contempt and dismissal ("you're crazy") say little on
 their own; what they mean shows around them. A message's hostile hits are *teasing* when there
 is laughter (the ``laughter`` family: "haha", "jaja", "lol", 😂…) in it or in its writer's
 next line within ``same_turn_s``, or in the other person's answer (their next turn, begun
@@ -18,7 +18,9 @@ import polars as pl
 __all__ = ["PLAYABLE", "set_aside_teasing"]
 
 #: Families whose words are often said in play (control and distancing are not).
-PLAYABLE: tuple[str, ...] = ("insult", "threat", "contempt", "criticism", "gaslighting")
+#: Denying what happened ("that never happened") is not a joke even with "lol"; calling someone
+#: crazy or dramatic can be.
+PLAYABLE: tuple[str, ...] = ("insult", "threat", "contempt", "criticism", "dismissal")
 
 
 def set_aside_teasing(
