@@ -36,8 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     right = sum(v.right for v in verdicts)
     calm = [v for v in verdicts if v.family in CALM_FAMILIES]
     alarms = sum(v.false_alarm for v in calm)
-    print(f"\n{right}/{len(verdicts)} cases right; calm false alarms {alarms}/{len(calm)}; "
-          f"{elapsed:.0f} s")
+    print(
+        f"\n{right}/{len(verdicts)} cases right; calm false alarms {alarms}/{len(calm)}; "
+        f"{elapsed:.0f} s"
+    )
     for v in verdicts:
         if not v.right:
             print(f"  {v.family} seed {v.seed} ({v.variant}): {'; '.join(v.problems)}")

@@ -14,6 +14,7 @@ def test_public_names_are_pinned() -> None:
         "find_markers",
         "languages",
         "mark_frame",
+        "set_aside_teasing",
         "warmth",
     ]
 

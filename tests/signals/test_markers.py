@@ -266,8 +266,8 @@ def test_counts_agree_on_every_labelled_message() -> None:
 
 
 @pytest.mark.parametrize("text", PHRASES["gaslighting"])
-def test_every_gaslighting_phrase_is_gaslighting(text: str) -> None:
-    assert "gaslighting" in families_of(text)
+def test_every_gaslighting_phrase_denies_or_dismisses(text: str) -> None:
+    assert families_of(text) & {"gaslighting", "dismissal"}
 
 
 @pytest.mark.parametrize("text", PHRASES["abuse"])

@@ -84,6 +84,8 @@ def analyze(
     me_pursues = None if pursuer is None else pursuer == 0
     pull = dyn.pull_back.present
     low = not sufficiency.enough
+    # With hot-and-cold cycles found, "you both text less" would explain away a withdrawal.
+    cycling = levels.get("repeated_cycles", "none") in ("concern", "serious")
     safety = None
     if safety_first(levels):
         safety = Safety(
@@ -118,7 +120,7 @@ def analyze(
         effort=Effort(
             overall=_shares(dyn.effort), periods=[_shares(p) for p in dyn.effort_periods]
         ),
-        shared_change=_shared(dyn, names) if sufficiency.enough else None,
+        shared_change=_shared(dyn, names) if sufficiency.enough and not cycling else None,
         recent=_recent(ctx, names) if sufficiency.enough else None,
         signs=found.signs,
         red_flags=found.red_flags,
@@ -157,7 +159,11 @@ def _headline(ctx: Context, found: Assessment) -> str:
     dyn = ctx.dynamics
     span = _months((dyn.last - dyn.first).days + 1)
     if not ctx.sufficiency.enough:
-        return f"Over {span} there is too little to go on yet to see a pattern."
+        suf = ctx.sufficiency
+        return (
+            f"Over {span} ({suf.days} days, {suf.messages} messages) there is too little to go "
+            "on yet to see a pattern."
+        )
     person, cyc = leading_cycles(ctx)
     who = "" if person == 1 else " (in your own messages)"
     flag = next(f for f in found.red_flags if f.id == "repeated_cycles")

@@ -208,8 +208,13 @@ class Context:
                     if h.family == family
                 ]
                 out.append(
-                    Quote(ref=int(row["ref"]), at=row["ts"], sender=who, text=row["text"] or "",
-                          markers=spans)
+                    Quote(
+                        ref=int(row["ref"]),
+                        at=row["ts"],
+                        sender=who,
+                        text=row["text"] or "",
+                        markers=spans,
+                    )
                 )
         return out
 

@@ -128,10 +128,15 @@ def gaslighting(ctx: Context) -> Finding:
     else:
         summary = f"No messages from {ctx.partner} that deny what happened or question your memory."
     metrics = [
-        Metric(name="denials", label="Messages denying what happened", value=denial,
-               unit="messages"),
-        Metric(name="dismissals", label="Messages dismissing your perception", value=dismissal,
-               unit="messages"),
+        Metric(
+            name="denials", label="Messages denying what happened", value=denial, unit="messages"
+        ),
+        Metric(
+            name="dismissals",
+            label="Messages dismissing your perception",
+            value=dismissal,
+            unit="messages",
+        ),
     ]
     return finding(
         ctx,

@@ -81,8 +81,7 @@ def run_dynamics(
     phases: dict[int, list[Phase]] = {}
     cycles: dict[int, Cycles] = {}
     series = {
-        p: daily.filter(pl.col("person") == p).sort("date")["engagement"].to_numpy()
-        for p in (0, 1)
+        p: daily.filter(pl.col("person") == p).sort("date")["engagement"].to_numpy() for p in (0, 1)
     }
     for person in (0, 1):
         phases[person] = find_phases(series[person], first, person, config)

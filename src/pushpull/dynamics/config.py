@@ -76,7 +76,7 @@ class DynamicsConfig:
     block_days: int = 3
     #: Time scales (days) at which the test looks for persistent highs and lows: much longer
     #: than a block, and whole weeks so that the weekday rhythm averages out.
-    persistence_days: tuple[int, ...] = (14, 21, 28)
+    persistence_days: tuple[int, ...] = (7, 14, 21, 28)
     #: Seed of the surrogate test (same data, same p-value).
     seed: int = 20261125
     #: Days after an intimacy bid in which the partner's response is measured.

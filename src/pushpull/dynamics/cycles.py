@@ -7,8 +7,8 @@ standard deviations; two swings make one cycle (warm -> distant -> warm, or the 
 Significance. The question is whether the highs and lows last longer than chance makes them
 last, whatever their rhythm: irregular alternation (a warm fortnight, a cold week, a warm month)
 must count as much as a regular one. The statistic is the share of the (linearly detrended)
-daily index's variance that survives averaging over 14, 21 and 28 days (the largest of the
-three): long warm and cold stretches keep their level under a moving average, day-to-day noise
+daily index's variance that survives averaging over 7, 14, 21 and 28 days (the largest of the
+four): long warm and cold stretches keep their level under a moving average, day-to-day noise
 and one-off bad days average away, and the weekly rhythm (weekends) averages out exactly at
 these multiples of seven. Its null distribution comes from surrogates that shuffle short
 blocks (``block_days``, three days) of the same series: they keep every day's value (the

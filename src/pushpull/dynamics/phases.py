@@ -19,6 +19,7 @@ shared busy month — a change in life, not one person pulling away.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -113,7 +114,7 @@ def find_phases(
     if len(series) == 0:
         return []
     bounds = [0, *_breaks(series, config)]
-    spans = list(zip(bounds[:-1], bounds[1:], strict=True))
+    spans = list(itertools.pairwise(bounds))
     levels = np.array([float(np.mean(series[a:b])) for a, b in spans])
     weights = np.array([float(b - a) for a, b in spans])
     phases: list[Phase] = []

@@ -5,9 +5,10 @@ follow-ups while waiting (double texts, barrages counted twice), openings left u
 reply speed. The score is their mean; a pursuer is named when it leans clearly one way, or
 when the follow-ups are plainly one-sided and the rest leans the same way (on the whole
 conversation, the other must also be the slower to reply: someone who simply likes to text
-more, answered as fast as they write, is not chasing). Reply speed is a rank comparison, not a ratio of medians: the chance that one of
-the partner's replies is slower than one of the user's, ties (two "1 min" replies in a
-minute-resolution export) counting half, mapped to -1..1.
+more, answered as fast as they write, is not chasing). Reply speed is a rank comparison, not a
+ratio of medians: the chance that one of the partner's replies is slower than one of the
+user's, ties (two "1 min" replies in a minute-resolution export) counting half, mapped to
+-1..1.
 
 Where it is measured matters. Chasing happens while someone pulls away, so when one person's
 engagement cycles (two warm–cold–warm swings or more, unlikely to be chance), the balances are

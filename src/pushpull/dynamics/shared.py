@@ -8,8 +8,8 @@ each side at least ``shared_min_days``). It is a shared change when both people 
 than ``shared_max_gap`` times as far as the other, in ratio terms), and neither person's share
 of the messages moved by more than ``shared_max_share_drop``: moving in, a new job. A slow
 drift that both people share is found the same way from each person's linear trend of log
-volume over the whole conversation (first to last day), with the shares of the first and last
-thirds compared.
+volume over the whole conversation (first to last day); the first and last thirds must show it
+too (each person at most 85% as much), and the user's share of the messages must hold.
 
 *Recent months.* The last ``recent_days`` days of a conversation at least twice that long are
 calm when neither person spent more than ``min_phase_days`` of them in a distant phase.
@@ -28,6 +28,9 @@ from pushpull.dynamics.config import DynamicsConfig
 from pushpull.dynamics.phases import Phase
 
 __all__ = ["Recent", "SharedChange", "recent_stretch", "shared_change"]
+
+#: A drift is plain when each person's last third is at most this share of their first.
+_THIRDS_MAX_RATIO = 0.85
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,7 +104,8 @@ def shared_change(daily: pl.DataFrame, first: date, config: DynamicsConfig) -> S
     ratios = np.exp(slopes * (n - 1))
     third = n // 3
     early, late = counts[:third].mean(axis=0), counts[-third:].mean(axis=0)
-    if _together(ratios, early, late, config):
+    plain = np.all(early > 0) and np.all(late / np.maximum(early, 1e-9) <= _THIRDS_MAX_RATIO)
+    if _together(ratios, early, late, config) and plain:
         return SharedChange(since=first, before=_rounded(early), after=_rounded(late), gradual=True)
     return None
 

@@ -5,12 +5,13 @@
 
 Markers come from one lexicon file per language (``pushpull/data/lexicons/<lang>.json``, its
 format in :mod:`pushpull.signals._lexicon`): affection, questions, self-disclosure, plans,
-deflection, distancing, Gottman's four horsemen, repair, gaslighting, control, threats and
-insults, laughter and hurt. Negated cues ("I'm not busy"), quotations and reported speech ("he said we'll see")
-do not count for the writer. Every hit keeps its span in the original text, so a report can
-show exactly which words it read. Warmth is VADER for English and the lexicon's valence list
-elsewhere (:mod:`pushpull.signals.warmth`). Hostile words said in play, with laughter on both
-sides, are set aside by :func:`set_aside_teasing` (:mod:`pushpull.signals.teasing`).
+deflection, distancing, Gottman's four horsemen, repair, gaslighting and dismissal, control,
+threats and insults, laughter and hurt. Negated cues ("I'm not busy"), quotations and reported
+speech ("he said we'll see") do not count for the writer. Every hit keeps its span in the
+original text, so a report can show exactly which words it read. Warmth is VADER for English
+and the lexicon's valence list elsewhere (:mod:`pushpull.signals.warmth`). Hostile words said in
+play, with laughter and no hurt in reply, are set aside by :func:`set_aside_teasing`
+(:mod:`pushpull.signals.teasing`).
 """
 
 from __future__ import annotations

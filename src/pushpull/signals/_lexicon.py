@@ -27,8 +27,9 @@ a file. Its keys:
     for each marker family: ``cues`` (patterns), optional ``except`` (patterns whose matches are
     blanked out before the cues are searched: "the shop was so busy" is not the writer's
     distancing), ``negatable`` (default true) and ``reported`` (default false: true lets the
-    cues read reported speech, for denials such as "I never said that"). Exceptions are also searched after negation
-    blanking, where a negation cue stays but the words it cancels are gone: write "este finde
+    cues read reported speech, for denials such as "I never said that"). Exceptions are also
+    searched after negation blanking, where a negation cue stays but the words it cancels are
+    gone: write "este finde
     no", not "este finde no puedo".
 
 Pattern syntax (a pattern is folded like message text, so "Cómo" and "como" are the same):

@@ -1,11 +1,12 @@
 """Hostile words said in play: "you're crazy 😂", "te mato como te comas mis patatas jaja".
 
-Between people who tease, the words of insults, threats, contempt and dismissal ("you're crazy") say little on
-their own; what they mean shows around them. A message's hostile hits are *teasing* when there
-is laughter (the ``laughter`` family: "haha", "jaja", "lol", 😂…) in it or in its writer's
-next line within ``same_turn_s``, or in the other person's answer (their next turn, begun
-within ``reply_window_s``), and that answer is not hurt (the ``hurt`` family: "that's not
-funny", "eso me dolió"). The same words answered with hurt keep counting, laughter or not.
+Between people who tease, the words of insults, threats, contempt and dismissal ("you're
+crazy") say little on their own; what they mean shows around them. A message's hostile hits are
+*teasing* when there is laughter (the ``laughter`` family: "haha", "jaja", "lol", 😂…) in it or
+in its writer's next line within ``same_turn_s``, or in the other person's answer (their next
+turn, begun within ``reply_window_s``), and that answer is not hurt (the ``hurt`` family:
+"that's not funny", "eso me dolió"). The same words answered with hurt keep counting, laughter
+or not.
 
 :func:`set_aside_teasing` moves those hits out of the hostile columns into ``playful`` (the
 count set aside), so a report can say what it did not count and why.
@@ -54,12 +55,14 @@ def set_aside_teasing(
     playful = (hostile > 0) & (pl.col("_laugh_own") | reply_laughs) & ~reply_hurt
     work = work.with_columns(_playful=playful)
     dtype = frame.schema["m_insult"]
-    return work.with_columns(
-        playful=pl.when(pl.col("_playful")).then(hostile).otherwise(0).cast(pl.UInt16),
-        *[
-            pl.when(pl.col("_playful")).then(pl.lit(0, dtype)).otherwise(pl.col(f"m_{f}")).alias(
-                f"m_{f}"
-            )
-            for f in PLAYABLE
-        ],
-    ).drop("_turn", "_laugh_own", "_reply_at", "_reply_laughs", "_reply_hurt", "_playful")
+    zeroed = [
+        pl.when(pl.col("_playful"))
+        .then(pl.lit(0, dtype))
+        .otherwise(pl.col(f"m_{f}"))
+        .alias(f"m_{f}")
+        for f in PLAYABLE
+    ]
+    playful_count = pl.when(pl.col("_playful")).then(hostile).otherwise(0).cast(pl.UInt16)
+    return work.with_columns(*zeroed, playful_count.alias("playful")).drop(
+        "_turn", "_laugh_own", "_reply_at", "_reply_laughs", "_reply_hurt", "_playful"
+    )

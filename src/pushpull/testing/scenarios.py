@@ -58,9 +58,17 @@ def judge(case: Case, a: Analysis) -> Verdict:
         )
         if not ok:
             problems.append(f"short chat not called too little: {a.headline}")
-        return Verdict(family=t.family, seed=t.seed, variant=t.variant, right=ok,
-                       false_alarm=not ok, cycle_error=None, roles_right=None, flags_right=None,
-                       problems=tuple(problems))
+        return Verdict(
+            family=t.family,
+            seed=t.seed,
+            variant=t.variant,
+            right=ok,
+            false_alarm=not ok,
+            cycle_error=None,
+            roles_right=None,
+            flags_right=None,
+            problems=tuple(problems),
+        )
     raised = {k: v for k, v in levels.items() if v >= RANK["concern"]}
     if t.calm:
         false_alarm = bool(raised) or a.safety is not None
@@ -89,22 +97,34 @@ def judge(case: Case, a: Analysis) -> Verdict:
         pw = a.pursue_withdraw
         roles_right = pw.pursuer == t.pursuer and pw.withdrawer == t.withdrawer
         if not roles_right:
-            problems.append(f"pursuer {pw.pursuer} / withdrawer {pw.withdrawer}, "
-                            f"truth {t.pursuer} / {t.withdrawer}")
+            problems.append(
+                f"pursuer {pw.pursuer} / withdrawer {pw.withdrawer}, "
+                f"truth {t.pursuer} / {t.withdrawer}"
+            )
     flags_right = None
     if t.expect_flags:
         flags_right = any(levels.get(f, 0) >= RANK["concern"] for f in t.expect_flags)
         if not flags_right:
             got = ", ".join(f"{f}={levels.get(f, 0)}" for f in t.expect_flags)
             problems.append(f"expected flag not raised ({got})")
-    if t.shared_change and getattr(a, "shared_change", None) is None:
+    if t.shared_change and a.shared_change is None:
         problems.append("shared change not noticed")
-    if t.recent_calm and not (getattr(a, "recent", None) is not None and a.recent.calm):
+    if t.n_cycles and a.shared_change is not None:
+        problems.append("a withdrawal called a shared change")
+    if t.recent_calm and not (a.recent is not None and a.recent.calm):
         problems.append("recent calm not said")
     right = not problems
-    return Verdict(family=t.family, seed=t.seed, variant=t.variant, right=right,
-                   false_alarm=false_alarm, cycle_error=cycle_error, roles_right=roles_right,
-                   flags_right=flags_right, problems=tuple(problems))
+    return Verdict(
+        family=t.family,
+        seed=t.seed,
+        variant=t.variant,
+        right=right,
+        false_alarm=false_alarm,
+        cycle_error=cycle_error,
+        roles_right=roles_right,
+        flags_right=flags_right,
+        problems=tuple(problems),
+    )
 
 
 def run_case(family: str, seed: int) -> tuple[Case, Analysis, Verdict]:
@@ -123,20 +143,28 @@ def confusion_table(verdicts: Iterable[Verdict]) -> str:
     by: dict[str, list[Verdict]] = {}
     for v in verdicts:
         by.setdefault(v.family, []).append(v)
-    header = ("family", "right", "false alarms", "cycle error (mean |err|, max)", "roles right",
-              "flags right")
+    header = (
+        "family",
+        "right",
+        "false alarms",
+        "cycle error (mean |err|, max)",
+        "roles right",
+        "flags right",
+    )
     rows = [header]
     for fam, vs in by.items():
         errors = [abs(v.cycle_error) for v in vs if v.cycle_error is not None]
         err = f"{sum(errors) / len(errors):.2f}, {max(errors)}" if errors else "-"
-        rows.append((
-            fam,
-            _share([v.right for v in vs]),
-            _share([v.false_alarm for v in vs]),
-            err,
-            _share([bool(v.roles_right) for v in vs if v.roles_right is not None]),
-            _share([bool(v.flags_right) for v in vs if v.flags_right is not None]),
-        ))
+        rows.append(
+            (
+                fam,
+                _share([v.right for v in vs]),
+                _share([v.false_alarm for v in vs]),
+                err,
+                _share([bool(v.roles_right) for v in vs if v.roles_right is not None]),
+                _share([bool(v.flags_right) for v in vs if v.flags_right is not None]),
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -18,8 +18,8 @@ import random
 from dataclasses import dataclass
 
 from pushpull.synth._chat import GroundTruth, Phase, SynthChat
-from pushpull.synth.realistic._families import CALM_FAMILIES, FAMILIES, FLAGGED_FAMILIES, Truth
 from pushpull.synth.realistic._engine import simulate
+from pushpull.synth.realistic._families import CALM_FAMILIES, FAMILIES, FLAGGED_FAMILIES, Truth
 
 __all__ = ["CALM_FAMILIES", "FAMILIES", "FLAGGED_FAMILIES", "Case", "Truth", "make_case"]
 

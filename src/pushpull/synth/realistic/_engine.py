@@ -166,8 +166,18 @@ class _Writer:
             text = text[:a] + self.rng.choice(fill[text[a + 1 : b]]) + text[b + 1 :]
         return text
 
-    def add(self, t: float, p: int, text: str, kind: Kind = Kind.TEXT, *, warm: bool = False,
-            attachments: tuple[str, ...] = (), planted: bool = False, raw: bool = False) -> int:
+    def add(
+        self,
+        t: float,
+        p: int,
+        text: str,
+        kind: Kind = Kind.TEXT,
+        *,
+        warm: bool = False,
+        attachments: tuple[str, ...] = (),
+        planted: bool = False,
+        raw: bool = False,
+    ) -> int:
         person = self.script.people[p]
         if kind is Kind.TEXT and not raw:
             text = style(text, person, self.rng, warm=warm)

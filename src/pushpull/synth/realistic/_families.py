@@ -65,10 +65,42 @@ CALM_FAMILIES: list[str] = []
 #: Families that must raise a flag (or the safety box).
 FLAGGED_FAMILIES: list[str] = []
 
-_NAMES_EN = ("Alex", "Sam", "Jordan", "Robin", "Casey", "Jamie", "Noor", "Kai", "Ellis", "Toni",
-             "Priya", "Mateo", "Hana", "Leo", "Zoe", "Femi", "Ines", "Oskar")
-_NAMES_ES = ("Lucía", "Mateo", "Sofía", "Diego", "Valentina", "Javier", "Camila", "Andrés",
-             "Carmen", "Pablo", "Daniela", "Álvaro", "Marta", "Iker")
+_NAMES_EN = (
+    "Alex",
+    "Sam",
+    "Jordan",
+    "Robin",
+    "Casey",
+    "Jamie",
+    "Noor",
+    "Kai",
+    "Ellis",
+    "Toni",
+    "Priya",
+    "Mateo",
+    "Hana",
+    "Leo",
+    "Zoe",
+    "Femi",
+    "Ines",
+    "Oskar",
+)
+_NAMES_ES = (
+    "Lucía",
+    "Mateo",
+    "Sofía",
+    "Diego",
+    "Valentina",
+    "Javier",
+    "Camila",
+    "Andrés",
+    "Carmen",
+    "Pablo",
+    "Daniela",
+    "Álvaro",
+    "Marta",
+    "Iker",
+)
 
 
 def family(name: str, *, calm: bool = False, flagged: bool = False) -> Callable[[Builder], Builder]:
@@ -146,8 +178,9 @@ def jitter(mood: Mood, rng: random.Random) -> Mood:
 class _Case:
     """Helper that fills a :class:`Script` day by day."""
 
-    def __init__(self, rng: random.Random, days: int, *, lang: str = "en",
-                 pursuer: int | None = None) -> None:
+    def __init__(
+        self, rng: random.Random, days: int, *, lang: str = "en", pursuer: int | None = None
+    ) -> None:
         self.rng = rng
         self.days = days
         self.lang = lang
@@ -202,8 +235,12 @@ class _Case:
         for d in range(first, min(last, self.days - 1) + 1):
             self.moods[p][d] = jitter(mood, self.rng)
         self.stretches.append(
-            Stretch(person=self.people[p].name, state=state, first=self.day(first),
-                    last=self.day(min(last, self.days - 1)))
+            Stretch(
+                person=self.people[p].name,
+                state=state,
+                first=self.day(first),
+                last=self.day(min(last, self.days - 1)),
+            )
         )
 
     def add_event(self, d: int, event: Event) -> None:
@@ -242,8 +279,9 @@ class _Case:
         )
 
 
-def _lengths(rng: random.Random, n_cold: int, warm: tuple[int, int],
-             cold: tuple[int, int]) -> list[tuple[str, int]]:
+def _lengths(
+    rng: random.Random, n_cold: int, warm: tuple[int, int], cold: tuple[int, int]
+) -> list[tuple[str, int]]:
     """Warm, cold, warm, ...: ``n_cold`` cold stretches between warm ones, with their days."""
     out: list[tuple[str, int]] = []
     for _ in range(n_cold):
@@ -253,8 +291,9 @@ def _lengths(rng: random.Random, n_cold: int, warm: tuple[int, int],
     return out
 
 
-def _alternate(case: _Case, p: int, lengths: list[tuple[str, int]],
-               cold: Callable[[random.Random], Mood]) -> None:
+def _alternate(
+    case: _Case, p: int, lengths: list[tuple[str, int]], cold: Callable[[random.Random], Mood]
+) -> None:
     """Plant ``lengths`` (from :func:`_lengths`) as person ``p``'s moods."""
     d = 0
     for state, n in lengths:
@@ -274,7 +313,9 @@ def _pursue_in_cold(case: _Case, chaser: int, withdrawer: int) -> None:
 # --- hot and cold ------------------------------------------------------------------------------
 
 
-def _hot_cold(rng: random.Random, seed: int, name: str, *, subtle: bool, reverse: bool) -> tuple[Script, Truth]:
+def _hot_cold(
+    rng: random.Random, seed: int, name: str, *, subtle: bool, reverse: bool
+) -> tuple[Script, Truth]:
     lang = "es" if rng.random() < 0.25 else "en"
     n_cold = rng.choice((5, 6)) if not subtle else rng.choice((4, 5, 6))
     warm, cold = ((7, 28), (7, 21)) if not subtle else ((10, 28), (10, 21))
@@ -288,7 +329,8 @@ def _hot_cold(rng: random.Random, seed: int, name: str, *, subtle: bool, reverse
         _pursue_in_cold(case, chaser, cycler)
     names = (case.me, case.partner)
     return case.script(), case.truth(
-        name, seed,
+        name,
+        seed,
         calm=False,
         n_cycles=n_cold,
         cycler=names[cycler],
@@ -344,7 +386,8 @@ def pursuer(rng: random.Random, seed: int) -> tuple[Script, Truth]:
     case.set_mood(chaser, 0, case.days - 1, eager, "warm")
     names = (case.me, case.partner)
     return case.script(), case.truth(
-        "pursuer", seed,
+        "pursuer",
+        seed,
         calm=False,
         n_cycles=None,
         pursuer=names[chaser],
@@ -374,7 +417,8 @@ def long_history(rng: random.Random, seed: int) -> tuple[Script, Truth]:
     if chaser:
         _pursue_in_cold(case, 0, 1)
     return case.script(), case.truth(
-        "long_history", seed,
+        "long_history",
+        seed,
         calm=False,
         n_cycles=6,
         cycler=case.partner,
@@ -392,7 +436,7 @@ def long_history(rng: random.Random, seed: int) -> tuple[Script, Truth]:
 
 @family("life_change", calm=True)
 def life_change(rng: random.Random, seed: int) -> tuple[Script, Truth]:
-    """An exam month or a work crunch (fewer, shorter, slower, still warm), or moving in together."""
+    """An exam month or a work crunch (fewer, shorter, slower, still warm), or moving in."""
     variant = ("exams", "work crunch", "moving in")[seed % 3]
     lang = "es" if rng.random() < 0.25 else "en"
     case = _Case(rng, rng.randint(100, 200), lang=lang)
@@ -404,8 +448,11 @@ def life_change(rng: random.Random, seed: int) -> tuple[Script, Truth]:
             case.together[d] = case.day(d).weekday() >= 5 and rng.random() < 0.8
             for p in (0, 1):
                 case.moods[p][d] = replace(case.moods[p][d], moving_in=True)
-        case.stretches.append(Stretch(person="both", state="together", first=case.day(at),
-                                      last=case.day(case.days - 1)))
+        case.stretches.append(
+            Stretch(
+                person="both", state="together", first=case.day(at), last=case.day(case.days - 1)
+            )
+        )
         shared = True
     else:
         who = rng.randrange(2)
@@ -421,13 +468,24 @@ def life_change(rng: random.Random, seed: int) -> tuple[Script, Truth]:
         )
         case.set_mood(who, at, at + n - 1, busy, "busy")
         shared = False
-    return case.script(), case.truth("life_change", seed, calm=True, n_cycles=0, roles_judged=True,
-                                     safety=False, shared_change=shared, variant=variant)
+    return case.script(), case.truth(
+        "life_change",
+        seed,
+        calm=True,
+        n_cycles=0,
+        roles_judged=True,
+        safety=False,
+        shared_change=shared,
+        variant=variant,
+    )
 
 
-def _calm(name: str, rng: random.Random, seed: int, **kw: object) -> tuple[_Case, dict[str, object]]:
+def _calm(
+    name: str, rng: random.Random, seed: int, **kw: object
+) -> tuple[_Case, dict[str, object]]:
     lang = str(kw.pop("lang", "es" if rng.random() < 0.25 else "en"))
-    case = _Case(rng, int(kw.pop("days", rng.randint(90, 240))), lang=lang)
+    days = kw.pop("days", None)
+    case = _Case(rng, days if isinstance(days, int) else rng.randint(90, 240), lang=lang)
     truth: dict[str, object] = {"calm": True, "n_cycles": 0, "roles_judged": True, "safety": False}
     truth.update(kw)
     return case, truth
@@ -457,8 +515,12 @@ def jokes_elsewhere(rng: random.Random, seed: int) -> tuple[Script, Truth]:
     lang = "es" if seed % 2 else "en"
     case, truth = _calm("jokes_elsewhere", rng, seed, lang=lang)
     for d in case.spread(rng.randint(10, 20)):
-        case.add_event(d, Event(bank="joke_elsewhere", by=rng.randrange(2),
-                                reply=rng.choice(("laugh", "ack", None))))
+        case.add_event(
+            d,
+            Event(
+                bank="joke_elsewhere", by=rng.randrange(2), reply=rng.choice(("laugh", "ack", None))
+            ),
+        )
     return case.script(), case.truth("jokes_elsewhere", seed, variant=lang, **truth)
 
 
@@ -471,8 +533,9 @@ def holidays_together(rng: random.Random, seed: int) -> tuple[Script, Truth]:
         at = rng.randint(15, case.days - n - 10)
         for d in range(at, at + n):
             case.together[d] = True
-        case.stretches.append(Stretch(person="both", state="together", first=case.day(at),
-                                      last=case.day(at + n - 1)))
+        case.stretches.append(
+            Stretch(person="both", state="together", first=case.day(at), last=case.day(at + n - 1))
+        )
     return case.script(), case.truth("holidays_together", seed, **truth)
 
 
@@ -509,14 +572,16 @@ def fight_repair(rng: random.Random, seed: int) -> tuple[Script, Truth]:
     case, truth = _calm("fight_repair", rng, seed)
     at = rng.randint(20, case.days - 20)
     for k in range(rng.randint(3, 6)):
-        case.add_event(at, Event(bank="fight", by=k % 2, reply="fight" if k % 2 == 0 else None,
-                                 planted=False))
+        case.add_event(
+            at, Event(bank="fight", by=k % 2, reply="fight" if k % 2 == 0 else None, planted=False)
+        )
     cool = rng.randint(1, 3)
     for p in (0, 1):
         for d in range(at + 1, at + 1 + cool):
             case.moods[p][d] = replace(case.moods[p][d], warmth=0.2, initiative=0.5)
-    case.add_event(at + 1 + cool, Event(bank="repair", by=rng.randrange(2), reply="repair",
-                                        planted=False))
+    case.add_event(
+        at + 1 + cool, Event(bank="repair", by=rng.randrange(2), reply="repair", planted=False)
+    )
     return case.script(), case.truth("fight_repair", seed, **truth)
 
 
@@ -538,8 +603,9 @@ def gaslighting(rng: random.Random, seed: int) -> tuple[Script, Truth]:
     case = _Case(rng, rng.randint(90, 200), lang=lang)
     for d in case.spread(rng.randint(6, 12)):
         case.add_event(d, Event(bank="gaslight", by=1, lead="recall", reply="pushback"))
-    return case.script(), case.truth("gaslighting", seed, calm=False, expect_flags=("gaslighting",),
-                                     variant=lang)
+    return case.script(), case.truth(
+        "gaslighting", seed, calm=False, expect_flags=("gaslighting",), variant=lang
+    )
 
 
 @family("controlling", flagged=True)
@@ -548,8 +614,9 @@ def controlling(rng: random.Random, seed: int) -> tuple[Script, Truth]:
     case = _Case(rng, rng.randint(90, 180), lang="es" if seed % 2 else "en")
     for d in case.spread(rng.randint(6, 12)):
         case.add_event(d, Event(bank="control", by=1, reply=rng.choice(("flat", "ack", "hurt"))))
-    return case.script(), case.truth("controlling", seed, calm=False, expect_flags=("abuse",),
-                                     safety=True)
+    return case.script(), case.truth(
+        "controlling", seed, calm=False, expect_flags=("abuse",), safety=True
+    )
 
 
 @family("abuse", flagged=True)
@@ -558,7 +625,9 @@ def abuse(rng: random.Random, seed: int) -> tuple[Script, Truth]:
     case = _Case(rng, rng.randint(60, 160), lang="es" if seed % 2 else "en")
     for d in case.spread(rng.randint(5, 10)):
         case.add_event(d, Event(bank="abuse", by=1, reply=rng.choice(("hurt", "flat", None))))
-    return case.script(), case.truth("abuse", seed, calm=False, expect_flags=("abuse",), safety=True)
+    return case.script(), case.truth(
+        "abuse", seed, calm=False, expect_flags=("abuse",), safety=True
+    )
 
 
 @family("hurtful_teasing", flagged=True)
@@ -569,8 +638,11 @@ def hurtful_teasing(rng: random.Random, seed: int) -> tuple[Script, Truth]:
     for d in case.spread(rng.randint(8, 14)):
         case.add_event(d, Event(bank="tease", by=1, reply="hurt"))
     return case.script(), case.truth(
-        "hurtful_teasing", seed, calm=False,
-        expect_flags=("abuse", "irritability", "gaslighting"), variant=lang,
+        "hurtful_teasing",
+        seed,
+        calm=False,
+        expect_flags=("abuse", "irritability", "gaslighting"),
+        variant=lang,
     )
 
 
@@ -580,5 +652,12 @@ def too_little(rng: random.Random, seed: int) -> tuple[Script, Truth]:
     case = _Case(rng, rng.randint(6, 13))
     for d in range(case.days):
         case.volume[d] *= 0.5
-    return case.script(), case.truth("too_little", seed, calm=True, n_cycles=0, roles_judged=True,
-                                     safety=False, enough_data=False)
+    return case.script(), case.truth(
+        "too_little",
+        seed,
+        calm=True,
+        n_cycles=0,
+        roles_judged=True,
+        safety=False,
+        enough_data=False,
+    )

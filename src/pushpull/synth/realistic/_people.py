@@ -65,7 +65,13 @@ _WARM_EMOJI = ("❤️", "😘", "🥰", "😊", "💕", "😍", "🤗", "😚",
 _OTHER_EMOJI = ("😅", "🙈", "👍", "😬", "🙃", "😴", "🤔", "😩", "✨", "🙌", "😎", "🤷")
 _LAUGH = {
     "en": (("haha", "hahaha"), ("lol", "lmao"), ("😂", "🤣"), ("hehe", "haha"), ("ahahah", "😂")),
-    "es": (("jaja", "jajaja"), ("jajsjs", "jajaja"), ("😂", "🤣"), ("jeje", "jaja"), ("xD", "jajaja")),
+    "es": (
+        ("jaja", "jajaja"),
+        ("jajsjs", "jajaja"),
+        ("😂", "🤣"),
+        ("jeje", "jaja"),
+        ("xD", "jajaja"),
+    ),
 }
 
 
