@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_HOME := .demo
 
-.PHONY: demo serve test lint unit fuzz bench bench-analyze bench-dashboard install dev clean
+.PHONY: demo serve test lint unit fuzz bench bench-analyze bench-dashboard bench-scenarios install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,12 @@ fuzz: $(VENV)/.installed-fuzz
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_scenarios.py
+
+# The realistic scenario suite alone: the confusion table per family (SEEDS="0 5" by default).
+SEEDS ?= 0 5
+bench-scenarios: $(VENV)/.installed-dev
+	$(BIN)/python bench/bench_scenarios.py --seeds $(SEEDS)
 
 bench-analyze: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_analyze.py

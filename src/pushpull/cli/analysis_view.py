@@ -74,6 +74,10 @@ def print_analysis(console: Console, a: Analysis) -> None:
     console.print(people)
     console.print(f"\n[bold]Who pursues?[/] {a.pursue_withdraw.summary}")
     console.print(f"[bold]Reaching out:[/] {a.bids.summary}")
+    if a.shared_change is not None:
+        console.print(f"[bold]A change you share:[/] {a.shared_change.summary}")
+    if a.recent is not None:
+        console.print(f"[bold]Lately:[/] {a.recent.summary}")
     console.print(_findings("Signs", a.signs))
     console.print(_findings("Red flags (when to think about walking away)", a.red_flags))
     if a.guidance:
