@@ -1,9 +1,9 @@
 """Changes that belong to the couple, not to one person: both writing less from some date on,
 and whether the most recent months are calm.
 
-*Shared change.* The pair's daily volume (log of both people's messages, as a two-column
-signal) is split once where its mean shifts most (ruptures' binary segmentation, least squares,
-each side at least ``shared_min_days``). It is a shared change when both people write at most
+*Shared change.* The pair's volume (log of both people's daily messages, as a two-column
+signal, averaged by week) is split once where its mean shifts most (ruptures' binary
+segmentation, least squares, each side at least ``shared_min_days``). It is a shared change when both people write at most
 ``shared_max_ratio`` as much after the split as before, by similar factors (neither fell more
 than ``shared_max_gap`` times as far as the other, in ratio terms), and neither person's share
 of the messages moved by more than ``shared_max_share_drop``: moving in, a new job. A slow
@@ -92,8 +92,12 @@ def shared_change(daily: pl.DataFrame, first: date, config: DynamicsConfig) -> S
     if n < 2 * size:
         return None
     signal = np.log1p(counts)
-    algo = ruptures.Binseg(model="l2", min_size=size, jump=1).fit(signal)
-    split = int(algo.predict(n_bkps=1)[0])
+    # The split is searched on weekly means (a date to the week is all a sentence needs, and it
+    # keeps the search cheap on years of messages).
+    weeks = n // 7
+    weekly = signal[: weeks * 7].reshape(weeks, 7, 2).mean(axis=1)
+    algo = ruptures.Binseg(model="l2", min_size=max(2, size // 7), jump=1).fit(weekly)
+    split = 7 * int(algo.predict(n_bkps=1)[0])
     before, after = counts[:split].mean(axis=0), counts[split:].mean(axis=0)
     if np.all(before > 0) and _together(after / before, before, after, config):
         return SharedChange(

@@ -435,7 +435,8 @@ class Lexicon:
     name: str
     #: URLs, quotations and reported speech, blanked in this order before anything is matched.
     masks: tuple[Mask, ...]
-    #: The same without the reported-speech mask, for families marked ``reported``.
+    #: The masks before the reported-speech one (a prefix of ``masks``), for families marked
+    #: ``reported``.
     unreported_masks: tuple[Mask, ...]
     #: Blanks the words a negation cue cancels; ``None`` when the language lists no cues.
     negation: Mask | None

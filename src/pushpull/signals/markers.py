@@ -85,18 +85,20 @@ def find_markers(text: str, lang: str = "en") -> list[Hit]:
 
 def _count_table(texts: pl.Series, lexicon: Lexicon) -> pl.DataFrame:
     """Marker counts for distinct, non-null ``texts`` (a frame with ``text`` and ``m_*``)."""
-    folded = fold_expr(pl.col("text"))
-    base, plain = folded, folded
-    for mask in lexicon.masks:
-        base = mask.expr(base)
+    # The masks before reported speech are shared: "_plain" is the text the families marked
+    # ``reported`` read, "_base" the same with reported speech blanked too.
+    plain = fold_expr(pl.col("text"))
     for mask in lexicon.unreported_masks:
         plain = mask.expr(plain)
-    frame = pl.LazyFrame({"text": texts}).with_columns(_base=base)
-    columns = {False: ("_base", "_negated")}
-    if any(r.reported for r in lexicon.families):
-        frame = frame.with_columns(_plain=plain)
-        columns[True] = ("_plain", "_plain_negated")
-    for source, target in columns.values():
+    frame = pl.LazyFrame({"text": texts}).with_columns(_plain=plain)
+    base = pl.col("_plain")
+    for mask in lexicon.masks[len(lexicon.unreported_masks) :]:
+        base = mask.expr(base)
+    frame = frame.with_columns(_base=base)
+    columns = {False: ("_base", "_negated"), True: ("_plain", "_plain_negated")}
+    needs = {False} | {True for r in lexicon.families if r.reported and r.negatable is not None}
+    for reported in needs:
+        source, target = columns[reported]
         negated = pl.col(source)
         if lexicon.negation is not None:
             negated = lexicon.negation.expr(negated)
