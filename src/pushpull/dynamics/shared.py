@@ -3,10 +3,10 @@ and whether the most recent months are calm.
 
 *Shared change.* The pair's volume (log of both people's daily messages, as a two-column
 signal, averaged by week) is split once where its mean shifts most (ruptures' binary
-segmentation, least squares, each side at least ``shared_min_days``). It is a shared change when both people write at most
-``shared_max_ratio`` as much after the split as before, by similar factors (neither fell more
-than ``shared_max_gap`` times as far as the other, in ratio terms), and neither person's share
-of the messages moved by more than ``shared_max_share_drop``: moving in, a new job. A slow
+segmentation, least squares, each side at least ``shared_min_days``). It is a shared change
+when both people write at most ``shared_max_ratio`` as much after the split as before, by
+similar factors (neither fell more than ``shared_max_gap`` times as far as the other, in ratio
+terms), and neither person's share of the messages moved by more than ``shared_max_share_drop``: moving in, a new job. A slow
 drift that both people share is found the same way from each person's linear trend of log
 volume over the whole conversation (first to last day); the first and last thirds must show it
 too (each person at most 85% as much), and the user's share of the messages must hold.
