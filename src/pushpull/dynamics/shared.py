@@ -6,10 +6,11 @@ signal, averaged by week) is split once where its mean shifts most (ruptures' bi
 segmentation, least squares, each side at least ``shared_min_days``). It is a shared change
 when both people write at most ``shared_max_ratio`` as much after the split as before, by
 similar factors (neither fell more than ``shared_max_gap`` times as far as the other, in ratio
-terms), and neither person's share of the messages moved by more than ``shared_max_share_drop``: moving in, a new job. A slow
-drift that both people share is found the same way from each person's linear trend of log
-volume over the whole conversation (first to last day); the first and last thirds must show it
-too (each person at most 85% as much), and the user's share of the messages must hold.
+terms), and neither person's share of the messages moved by more than
+``shared_max_share_drop``: moving in, a new job. A slow drift that both people share is found
+the same way from each person's linear trend of log volume over the whole conversation (first
+to last day); the first and last thirds must show it too (each person at most 85% as much),
+and the user's share of the messages must hold.
 
 *Recent months.* The last ``recent_days`` days of a conversation at least twice that long are
 calm when neither person spent more than ``min_phase_days`` of them in a distant phase.
