@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode, urlsplit
 
@@ -108,6 +109,12 @@ async def require_csrf(request: Request) -> None:
     raise HTTPException(403, "The page's security token was missing; reload the page.")
 
 
+def local_path(path: str) -> str:
+    """``path`` as a path of this server: one leading slash, so that "//evil.example/" or
+    "/\\evil.example" cannot become a redirect to another host."""
+    return "/" + path.lstrip("/\\ \t\r\n")
+
+
 class TokenGate:
     """The middleware: ``await gate(request, call_next)``."""
 
@@ -115,6 +122,8 @@ class TokenGate:
         self.token = token
         self.cookie = cookie_name(token)
         self.config = config or WebConfig()
+        #: Set the first time the launch token is exchanged for the cookie.
+        self.used = threading.Event()
 
     def _host_allowed(self, request: Request) -> bool:
         """The Host header names this computer, on the port the server listens on."""
@@ -158,8 +167,9 @@ class TokenGate:
             response = HTMLResponse(_BAD_HOST, status_code=403)
         elif offered is not None and _same(offered, self.token):
             rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
-            target = request.url.path + ("?" + urlencode(rest) if rest else "")
+            target = local_path(request.url.path) + ("?" + urlencode(rest) if rest else "")
             response = RedirectResponse(target, status_code=303)
+            self.used.set()
             response.set_cookie(self.cookie, self.token, httponly=True, samesite="strict", path="/")
         elif not _same(request.cookies.get(self.cookie), self.token):
             response = HTMLResponse(_FORBIDDEN, status_code=403)

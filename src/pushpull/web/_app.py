@@ -327,7 +327,9 @@ def create_app(
         dependencies=[Depends(require_csrf)],
     )
     app.state.pushpull = state
-    app.middleware("http")(TokenGate(token, config))
+    gate = TokenGate(token, config)
+    app.state.gate = gate  # ``gate.used`` tells the launcher when the token has been exchanged
+    app.middleware("http")(gate)
 
     @app.exception_handler(PushPullError)
     async def pushpull_error(request: Request, error: PushPullError) -> Response:

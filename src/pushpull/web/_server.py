@@ -8,7 +8,7 @@ import threading
 import time
 import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import uvicorn
@@ -16,6 +16,7 @@ import uvicorn
 from pushpull.errors import UsageError
 from pushpull.web._access import new_token
 from pushpull.web._app import create_app
+from pushpull.web._launcher import remove_when_used, write_launcher
 from pushpull.web.config import WebConfig
 
 __all__ = ["RunningServer", "check_host", "serve", "start_server"]
@@ -71,6 +72,7 @@ class RunningServer:
     token: str
     server: uvicorn.Server
     thread: threading.Thread
+    token_used: threading.Event = field(default_factory=threading.Event)
 
     @property
     def url(self) -> str:
@@ -111,7 +113,11 @@ def start_server(
     bound_host, bound = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     return RunningServer(
-        base_url=f"http://{shown}:{bound}", token=token, server=server, thread=thread
+        base_url=f"http://{shown}:{bound}",
+        token=token,
+        server=server,
+        thread=thread,
+        token_used=server.config.app.state.gate.used,
     )
 
 
@@ -139,9 +145,13 @@ def serve(
         allow_remote=allow_remote,
         passphrase=passphrase,
     )
-    announce(running.url)
+    announce(running.url)  # the user's own terminal only
+    launcher = None
     if open_browser:
-        webbrowser.open(running.url)
+        # The browser gets a private file, not the tokened URL: command lines are public.
+        launcher = write_launcher(home, running.url)
+        remove_when_used(launcher, running.token_used)
+        webbrowser.open(launcher.as_uri())
     try:
         while running.thread.is_alive() and not (stop is not None and stop.is_set()):
             running.thread.join(timeout=0.2)
@@ -149,3 +159,5 @@ def serve(
         pass
     finally:
         running.stop()
+        if launcher is not None:
+            launcher.unlink(missing_ok=True)
