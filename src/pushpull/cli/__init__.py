@@ -10,6 +10,7 @@ from rich.panel import Panel
 
 import pushpull.cli.web_commands  # noqa: F401  (registers serve and report)
 from pushpull.cli.app import app, settings
+from pushpull.cli.markup import plain
 from pushpull.errors import PushPullError
 
 __all__ = ["app", "main", "run"]
@@ -17,7 +18,7 @@ __all__ = ["app", "main", "run"]
 
 def _report(error: PushPullError) -> None:
     console = Console(stderr=True, highlight=False)
-    body = error.message + (f"\n\n{error.hint}" if error.hint else "")
+    body = plain(error.message) + (f"\n\n{plain(error.hint)}" if error.hint else "")
     console.print(Panel(body, title=error.title, title_align="left", border_style="red"))
 
 

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from pushpull.analysis import Analysis
 from pushpull.assess import Finding
+from pushpull.cli.markup import plain
 
 __all__ = ["print_analysis"]
 
@@ -33,22 +34,24 @@ def _findings(title: str, findings: list[Finding]) -> Table:
     table.add_column("what we found", ratio=1)
     for f in findings:
         style = LEVEL_STYLE[f.level]
-        table.add_row(f.title, f"[{style}]{f.level}[/]", f"{f.confidence:.0%}", f.summary)
+        table.add_row(f.title, f"[{style}]{f.level}[/]", f"{f.confidence:.0%}", plain(f.summary))
     return table
 
 
 def print_analysis(console: Console, a: Analysis) -> None:
     """Print ``a`` for a person reading a terminal."""
     if a.safety is not None:
-        lines = [a.safety.note, ""]
+        lines = [plain(a.safety.note), ""]
         for r in a.safety.resources[:6]:
             contact = " · ".join(x for x in (r.phone, r.text, r.url) if x)
-            lines.append(f"{r.country}: {r.name} — {contact}")
+            lines.append(plain(f"{r.country}: {r.name} — {contact}"))
         console.print(Panel("\n".join(lines), title="Your safety comes first", style="bold red"))
-    console.print(f"\n[bold]{a.headline}[/]")
+    console.print(f"\n[bold]{plain(a.headline)}[/]")
     console.print(
-        f"{a.conversation or a.partner}: you are {a.me}, with {a.partner}; "
-        f"{a.period.start} → {a.period.end} ({a.period.days} days). {a.data_sufficiency.note}"
+        plain(
+            f"{a.conversation or a.partner}: you are {a.me}, with {a.partner}; {a.period.start}"
+            f" → {a.period.end} ({a.period.days} days). {a.data_sufficiency.note}"
+        )
     )
     people = Table(title="Each of you", title_justify="left")
     for col in (
@@ -63,7 +66,7 @@ def print_analysis(console: Console, a: Analysis) -> None:
         people.add_column(col, justify="left" if not col else "right")
     for p in a.people:
         people.add_row(
-            f"{p.name} (you)" if p.is_me else p.name,
+            plain(f"{p.name} (you)" if p.is_me else p.name),
             f"{p.messages:,}",
             f"{p.initiations:,}",
             _delay(p.median_reply_s),
@@ -72,19 +75,19 @@ def print_analysis(console: Console, a: Analysis) -> None:
             f"{p.days_warm}/{p.days_neutral}/{p.days_distant}",
         )
     console.print(people)
-    console.print(f"\n[bold]Who pursues?[/] {a.pursue_withdraw.summary}")
-    console.print(f"[bold]Reaching out:[/] {a.bids.summary}")
+    console.print(f"\n[bold]Who pursues?[/] {plain(a.pursue_withdraw.summary)}")
+    console.print(f"[bold]Reaching out:[/] {plain(a.bids.summary)}")
     if a.shared_change is not None:
-        console.print(f"[bold]A change you share:[/] {a.shared_change.summary}")
+        console.print(f"[bold]A change you share:[/] {plain(a.shared_change.summary)}")
     if a.recent is not None:
-        console.print(f"[bold]Lately:[/] {a.recent.summary}")
+        console.print(f"[bold]Lately:[/] {plain(a.recent.summary)}")
     console.print(_findings("Signs", a.signs))
     console.print(_findings("Red flags (when to think about walking away)", a.red_flags))
     if a.guidance:
         console.print("\n[bold]What you could do[/]")
         for item in a.guidance:
-            console.print(f"• [bold]{item.title}.[/] {item.text}")
+            console.print(f"• [bold]{plain(item.title)}.[/] {plain(item.text)}")
     if a.explanations:
         console.print("\n[bold]Possible reasons that are not about you[/]")
         for item in a.explanations:
-            console.print(f"• [bold]{item.title}.[/] {item.text}")
+            console.print(f"• [bold]{plain(item.title)}.[/] {plain(item.text)}")

@@ -23,12 +23,14 @@ from rich.progress import (
 )
 from rich.prompt import Prompt
 
+from pushpull.cli.markup import plain
 from pushpull.cli.render import print_conversations, print_import, print_summary
 from pushpull.config import HOME_ENV, PASSPHRASE_ENV, data_home
 from pushpull.errors import UsageError
 from pushpull.sources import all_sources
 from pushpull.store import (
     EXPORT_FORMATS,
+    STORE_FILE,
     ImportResult,
     Store,
     backup_is_encrypted,
@@ -90,9 +92,18 @@ def ask_passphrase(*, new: bool = False) -> str:
     return given
 
 
-def open_store() -> Store:
-    """The store in the data folder, unlocked with a passphrase when it is encrypted."""
+def open_store(*, must_exist: bool = False) -> Store:
+    """The store in the data folder, unlocked with a passphrase when it is encrypted.
+
+    ``must_exist`` is for commands that only read: with nothing imported yet they say so and
+    create nothing (no data folder appears on a machine where pushpull was only asked).
+    """
     home = data_home(settings.home)
+    if must_exist and not (home / STORE_FILE).exists():
+        raise UsageError(
+            f"Nothing imported yet (no pushpull data in {home}).",
+            hint="Import a chat export first: pushpull import FILE",
+        )
     return Store(home, passphrase=ask_passphrase() if is_encrypted(home) else None)
 
 
@@ -199,16 +210,17 @@ def _ask_me(store: Store, console: Console, conversation: str, people: tuple[str
     """Ask which participant is the user when that could not be inferred (terminals only)."""
     if len(people) >= 2 and sys.stdin.isatty() and console.is_terminal:
         answer = Prompt.ask(
-            f"Which of these is you in [bold]{conversation}[/]?",
+            f"Which of these is you in [bold]{plain(conversation)}[/]?",
             choices=list(people),
             console=console,
         )
         set_me(store, conversation, answer)
-        console.print(f"Noted: you are [bold]{answer}[/] in {conversation}.")
+        console.print(f"Noted: you are [bold]{plain(answer)}[/] in {plain(conversation)}.")
     else:
         console.print(
-            f"[yellow]Who is you in {conversation}?[/] Tell pushpull with "
-            f"`pushpull me {json.dumps(conversation)} NAME` (one of: {', '.join(people)})."
+            f"[yellow]Who is you in {plain(conversation)}?[/] Tell pushpull with "
+            f"`pushpull me {plain(json.dumps(conversation))} NAME` "
+            f"(one of: {plain(', '.join(people))})."
         )
 
 
@@ -217,7 +229,7 @@ def conversations(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     """List imported conversations: people, message counts per sender and kind, dates, files."""
-    with open_store() as store:
+    with open_store(must_exist=True) as store:
         summaries = list_conversations(store)
     if as_json:
         sys.stdout.write(json.dumps([s.to_json() for s in summaries], indent=2, ensure_ascii=False))
@@ -265,7 +277,7 @@ def analyze_(
     from pushpull.cli.analysis_view import print_analysis
 
     first, last = days(since, until)
-    with open_store() as store:
+    with open_store(must_exist=True) as store:
         name, me = require_me(store, conversation)
         frame = load_messages(store, name)
     result = analyze(frame, me=me, partner=partner, since=first, until=last, conversation=name)
@@ -277,7 +289,7 @@ def analyze_(
         sys.stdout.write(text + "\n")
     else:
         Path(json_out).write_text(text + "\n", encoding="utf-8")
-        out().print(f"Wrote the analysis of {name} to {json_out}.")
+        out().print(plain(f"Wrote the analysis of {name} to {json_out}."))
 
 
 @app.command("me")
@@ -286,9 +298,9 @@ def me_(
     name: Annotated[str, typer.Argument(help="Your name in it.")],
 ) -> None:
     """Say which participant is you in a conversation (you can change it any time)."""
-    with open_store() as store:
+    with open_store(must_exist=True) as store:
         conv = set_me(store, conversation, name)
-    out().print(f"You are [bold]{name}[/] in {conv}.")
+    out().print(f"You are [bold]{plain(name)}[/] in {plain(conv)}.")
 
 
 @app.command("export")
@@ -305,13 +317,13 @@ def export(
     """Write a conversation's messages as JSON Lines, CSV or Parquet."""
     if output is None and fmt == "parquet":
         raise UsageError("Parquet is a binary format.", hint="Name a file with -o FILE.parquet.")
-    with open_store() as store:
+    with open_store(must_exist=True) as store:
         if output is None:
             export_conversation(store, conversation, fmt, sys.stdout.buffer)
             sys.stdout.flush()
         else:
             n = export_conversation(store, conversation, fmt, output)
-            out().print(f"Wrote {n:,} messages to {output}.")
+            out().print(plain(f"Wrote {n:,} messages to {output}."))
 
 
 @app.command("forget")
@@ -334,13 +346,13 @@ def forget(
     what = "every conversation" if all_ else repr(conversation)
     if not yes and sys.stdin.isatty():
         typer.confirm(f"Delete {what} and all its messages?", abort=True)
-    with open_store() as store:
+    with open_store(must_exist=True) as store:
         if conversation is None:
             n = forget_everything(store)
             out().print(f"Forgot everything: {n:,} messages deleted.")
             return
         name, n = forget_conversation(store, conversation)
-    out().print(f"Forgot {name}: {n:,} messages deleted.")
+    out().print(plain(f"Forgot {name}: {n:,} messages deleted."))
 
 
 @app.command("init")
@@ -357,12 +369,12 @@ def init(
     home = data_home(settings.home)
     if encrypt and not is_encrypted(home):
         n = encrypt_store(home, ask_passphrase(new=True))
-        out().print(f"Encrypted pushpull's data in {home} ({n:,} messages).")
+        out().print(plain(f"Encrypted pushpull's data in {home} ({n:,} messages)."))
         return
     with open_store():
         pass
     state = "encrypted" if is_encrypted(home) else "not encrypted"
-    out().print(f"pushpull's data is in {home} ({state}).")
+    out().print(plain(f"pushpull's data is in {home} ({state})."))
 
 
 @app.command("encrypt")
@@ -370,7 +382,7 @@ def encrypt() -> None:
     """Encrypt the store with a passphrase you choose (nothing is lost)."""
     home = data_home(settings.home)
     n = encrypt_store(home, ask_passphrase(new=True))
-    out().print(f"Encrypted pushpull's data in {home} ({n:,} messages).")
+    out().print(plain(f"Encrypted pushpull's data in {home} ({n:,} messages)."))
 
 
 @app.command("decrypt")
@@ -380,7 +392,7 @@ def decrypt() -> None:
     if not is_encrypted(home):
         raise UsageError(f"pushpull's data in {home} is not encrypted.")
     n = decrypt_store(home, ask_passphrase())
-    out().print(f"Decrypted pushpull's data in {home} ({n:,} messages).")
+    out().print(plain(f"Decrypted pushpull's data in {home} ({n:,} messages)."))
 
 
 @app.command("backup")
@@ -388,11 +400,11 @@ def backup(
     file: Annotated[Path, typer.Argument(help="The backup file to write.")],
 ) -> None:
     """Write a consistent copy of the store to FILE (encrypted when the store is)."""
-    with open_store() as store:
+    with open_store(must_exist=True) as store:
         n = backup_store(store, file)
         encrypted = store.encrypted
     note = " It needs the same passphrase to restore." if encrypted else ""
-    out().print(f"Backed up {n:,} messages to {file}.{note}")
+    out().print(plain(f"Backed up {n:,} messages to {file}.{note}"))
 
 
 @app.command("restore")
@@ -406,7 +418,7 @@ def restore(
     home = data_home(settings.home)
     passphrase = ask_passphrase() if backup_is_encrypted(file) else None
     n = restore_store(home, file, passphrase=passphrase, replace=yes)
-    out().print(f"Restored {n:,} messages from {file} into {home}.")
+    out().print(plain(f"Restored {n:,} messages from {file} into {home}."))
 
 
 @app.command("formats")
@@ -444,5 +456,5 @@ def demo() -> None:
             target = home / f"{summary.name.lower().replace(' ', '-')}-report.html"
             reports.append(write_report(store, summary.name, target))
     for report in reports:
-        console.print(f"\n[bold]Report written:[/] {report.resolve()}")
-    console.print(f"Demo data is in {home}. Try: pushpull --home {home} serve")
+        console.print(f"\n[bold]Report written:[/] {plain(report.resolve())}")
+    console.print(plain(f"Demo data is in {home}. Try: pushpull --home {home} serve"))

@@ -6,6 +6,7 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
+from pushpull.cli.markup import plain
 from pushpull.store import ConversationSummary, ImportResult, Store, load_messages
 
 __all__ = ["print_conversations", "print_import", "print_summary"]
@@ -20,17 +21,17 @@ def _when(summary: ConversationSummary) -> str:
 def print_import(console: Console, result: ImportResult) -> None:
     """One line per conversation touched, then any warnings."""
     if result.already_imported:
-        names = ", ".join(c.conversation for c in result.conversations)
+        names = plain(", ".join(c.conversation for c in result.conversations))
         console.print(
-            f"[dim]{result.path.name} was imported before ({result.n_read:,} messages, "
+            f"[dim]{plain(result.path.name)} was imported before ({result.n_read:,} messages, "
             f"{names}); nothing to add.[/]"
         )
         return
     for conv in result.conversations:
-        me = f"; you are {conv.me} ({conv.me_from})" if conv.me else ""
+        me = f"; you are {plain(conv.me)} ({plain(conv.me_from)})" if conv.me else ""
         console.print(
-            f"[green]Imported[/] {result.path.name} as {result.source_format} → "
-            f"[bold]{conv.conversation}[/]: {conv.n_added:,} new of {conv.n_read:,} "
+            f"[green]Imported[/] {plain(result.path.name)} as {result.source_format} → "
+            f"[bold]{plain(conv.conversation)}[/]: {conv.n_added:,} new of {conv.n_read:,} "
             f"messages{me}."
         )
     if result.warnings:
@@ -40,7 +41,7 @@ def print_import(console: Console, result: ImportResult) -> None:
         )
         for issue in result.warnings[:3]:
             where = f"line {issue.line}: " if issue.line else ""
-            console.print(f"  {where}{issue.reason} — {issue.raw[:80]!r}")
+            console.print(f"  {where}{plain(issue.reason)} — {plain(repr(issue.raw[:80]))}")
 
 
 def print_conversations(console: Console, summaries: list[ConversationSummary]) -> None:
@@ -49,7 +50,7 @@ def print_conversations(console: Console, summaries: list[ConversationSummary]) 
         return
     for s in summaries:
         table = Table(
-            title=f"#{s.id} {s.name} — {s.n_messages:,} messages, {_when(s)}",
+            title=f"#{s.id} {plain(s.name)} — {s.n_messages:,} messages, {_when(s)}",
             title_justify="left",
         )
         table.add_column("person")
@@ -58,10 +59,10 @@ def print_conversations(console: Console, summaries: list[ConversationSummary]) 
         for kind in kinds:
             table.add_column(kind, justify="right")
         for p in s.participants:
-            label = f"{p.name} (you)" if p.is_me else p.name
+            label = plain(f"{p.name} (you)" if p.is_me else p.name)
             table.add_row(label, f"{p.n_messages:,}", *(f"{p.by_kind.get(k, 0):,}" for k in kinds))
         console.print(table)
-        console.print(f"  files: {', '.join(s.source_files)}")
+        console.print(f"  files: {plain(', '.join(s.source_files))}")
 
 
 def print_summary(console: Console, store: Store, summary: ConversationSummary) -> None:
@@ -84,4 +85,4 @@ def print_summary(console: Console, store: Store, summary: ConversationSummary) 
         for person in people:
             n = int(row[person])
             bar = "█" * max(0, round(30 * n / peak))
-            console.print(f"  {row['month']}  {person[:14]:14} {bar} {n:,}")
+            console.print(f"  {row['month']}  {plain(f'{person[:14]:14}')} {bar} {n:,}")

@@ -10,7 +10,9 @@ from typing import Annotated
 import typer
 
 from pushpull.cli.app import SinceOption, UntilOption, app, days, open_store, out, settings
+from pushpull.cli.markup import plain
 from pushpull.config import PASSPHRASE_ENV, data_home
+from pushpull.errors import UsageError
 from pushpull.store import Store, is_encrypted
 
 __all__ = ["report", "serve"]
@@ -44,13 +46,14 @@ def serve(
     home = data_home(settings.home)
     if allow_remote and host not in WebConfig().loopback_hosts:
         console.print(
-            f"[bold yellow]Warning:[/] pushpull will listen on {host}, which other computers "
-            "may reach. Anyone with the link can read your messages; traffic is not encrypted."
+            f"[bold yellow]Warning:[/] pushpull will listen on {plain(host)}, which other "
+            "computers may reach. Anyone with the link can read your messages; traffic is not "
+            "encrypted."
         )
 
     def announce(url: str) -> None:
         # soft_wrap: the link must stay on one line to be copied whole
-        console.print(f"pushpull is running at [bold]{url}[/]", soft_wrap=True)
+        console.print(f"pushpull is running at [bold]{plain(url)}[/]", soft_wrap=True)
         if not no_browser:
             console.print("Your browser should open it now; if not, open that link.")
         console.print("Keep this window open while you use the page; press Ctrl+C to stop.")
@@ -91,15 +94,34 @@ def report(
     ] = False,
     since: SinceOption = None,
     until: UntilOption = None,
+    mode: Annotated[
+        str,
+        typer.Option(
+            "--mode",
+            help="The file's permissions in octal: 600 (the default) lets only you read it; "
+            "644 lets every account on this computer read it.",
+        ),
+    ] = "600",
 ) -> None:
     """Write one self-contained HTML file with everything the dashboard shows."""
     from pushpull.report import write_report
 
+    try:
+        file_mode = int(mode, 8)
+        if not 0 <= file_mode <= 0o777:
+            raise ValueError(mode)
+    except ValueError:
+        raise UsageError(
+            f"--mode {mode} is not a file mode.", hint="Give three octal digits, such as 600."
+        ) from None
+
     first, last = days(since, until)
-    with open_store() as store:
-        path = write_report(store, conversation, output, redact=redact, since=first, until=last)
+    with open_store(must_exist=True) as store:
+        path = write_report(
+            store, conversation, output, redact=redact, since=first, until=last, mode=file_mode
+        )
     size_mb = path.stat().st_size / 1_000_000
     out().print(
-        f"Wrote the report to {path} ({size_mb:.1f} MB). It opens in any browser, offline."
+        plain(f"Wrote the report to {path} ({size_mb:.1f} MB). It opens in any browser, offline.")
         + (" Names and contact details are hidden." if redact else "")
     )

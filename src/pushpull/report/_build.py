@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import os
 from datetime import date
 from pathlib import Path
 
@@ -71,6 +74,7 @@ def build_report(
         analysis = redact_analysis(analysis, redactor)
         contexts = redact_contexts(contexts, redactor)
     dashboard = build_dashboard(analysis, contexts=contexts, redacted=redact, config=config)
+    page_js, charts_js = inline_script(asset_text("page.js")), inline_script(plotly_js())
     return (
         _shared()
         .get_template("report.html")
@@ -78,9 +82,25 @@ def build_report(
             d=dashboard,
             made_on=made_on or date.today(),
             css=inline_script(asset_text("pushpull.css")),
-            page_js=inline_script(asset_text("page.js")),
-            plotly_js=inline_script(plotly_js()),
+            page_js=page_js,
+            plotly_js=charts_js,
+            csp=report_policy([charts_js, page_js]),
         )
+    )
+
+
+def report_policy(scripts: list[str]) -> str:
+    """The report's Content-Security-Policy: only its own two inline scripts run (by hash), it
+    connects nowhere, loads nothing from outside, and can be neither framed nor submit forms.
+    A second line of defence behind the escaping of every message it shows."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
+        for s in scripts
+    )
+    return (
+        f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; "
+        "img-src data: blob:; font-src data:; connect-src 'none'; frame-src 'none'; "
+        "child-src 'none'; worker-src 'none'; form-action 'none'; base-uri 'none'"
     )
 
 
@@ -93,15 +113,22 @@ def write_report(
     since: date | None = None,
     until: date | None = None,
     lang: str | None = None,
+    mode: int = 0o600,
 ) -> Path:
-    """Analyse ``conversation`` and write its report to ``path``; return the path written."""
+    """Analyse ``conversation`` and write its report to ``path`` (file mode ``mode``, only you
+    by default); return the path written."""
     name, me = require_me(store, conversation)
     messages = load_messages(store, name)
     analysis = analyze(messages, me=me, since=since, until=until, lang=lang, conversation=name)
     html = build_report(analysis, messages=messages, redact=redact)
     path = Path(path)
     try:
-        path.write_text(html, encoding="utf-8")
+        # Private by default (0600), whatever the umask; ``mode`` is the user's choice.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            if hasattr(os, "fchmod"):
+                os.fchmod(out.fileno(), mode)
+            out.write(html)
     except OSError as exc:
         raise UsageError(
             f"pushpull cannot write the report to {path}: {exc.strerror or exc}.",

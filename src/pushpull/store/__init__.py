@@ -21,7 +21,7 @@ from pushpull.store.copies import (
     encrypt_store,
     restore_store,
 )
-from pushpull.store.database import STORE_FILE, Store
+from pushpull.store.database import STORE_FILE, Store, private_folder
 from pushpull.store.encryption import KEY_FILE, check_new_passphrase, forget_keys, is_encrypted
 from pushpull.store.ingest import ConversationImport, ImportResult, file_sha256, import_file
 
@@ -49,6 +49,7 @@ __all__ = [
     "is_encrypted",
     "list_conversations",
     "load_messages",
+    "private_folder",
     "require_me",
     "resolve_conversation",
     "restore_store",

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,6 +57,7 @@ __all__ = [
     "execute",
     "keep_spills_private",
     "make_owner_only",
+    "private_folder",
     "values",
 ]
 
@@ -118,6 +120,31 @@ def make_owner_only(path: Path) -> None:
             candidate.chmod(OWNER_ONLY)
 
 
+def private_folder(path: Path) -> Path:
+    """Create the data folder ``path`` as 0700, or tighten an existing one to 0700.
+
+    A folder that belongs to another account is refused (its owner could read everything);
+    a file system without Unix modes (FAT) keeps its modes, as with :func:`make_owner_only`.
+    """
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise StoreError(
+            f"pushpull cannot create its data folder {path}: {exc.strerror}.",
+            hint="Choose another folder with --home or PUSHPULL_HOME.",
+        ) from exc
+    info = path.stat()
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        raise StoreError(
+            f"pushpull's data folder {path} belongs to another user account.",
+            hint="Use a folder of your own with --home or PUSHPULL_HOME.",
+        )
+    if info.st_mode & 0o077:
+        with contextlib.suppress(PermissionError):
+            path.chmod(0o700)
+    return path
+
+
 class Store:
     """The local database in a data folder. Use as a context manager; close when done."""
 
@@ -141,15 +168,8 @@ class Store:
         self._shared: _SharedAttachment | None = None
         key_file = self.home / KEY_FILE
         if read_only and not self.path.exists():
-            self.home.mkdir(parents=True, exist_ok=True)
             read_only = False  # nothing to protect yet: create it
-        try:
-            self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
-        except OSError as exc:
-            raise StoreError(
-                f"pushpull cannot create its data folder {self.home}: {exc.strerror}.",
-                hint="Choose another folder with --home or PUSHPULL_HOME.",
-            ) from exc
+        private_folder(self.home)
         self.encrypted = key_file.exists() or (passphrase is not None and not self.path.exists())
         key: str | None = None
         new_key_file = False

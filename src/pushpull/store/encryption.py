@@ -80,19 +80,49 @@ def is_encrypted(home: Path) -> bool:
     return (Path(home) / KEY_FILE).exists()
 
 
+#: What a key file may ask for: scrypt's cost is trusted only inside these bounds, so a damaged
+#: or planted file cannot make unlocking take hours or all the memory (n * r * 128 bytes), nor
+#: weaken the key with a tiny cost or salt.
+SCRYPT_N_RANGE = (2**10, 2**22)
+SCRYPT_R_RANGE = (1, 32)
+SCRYPT_P_RANGE = (1, 16)
+SCRYPT_MAX_MEMORY = 2 * 1024**3
+SALT_BYTES_RANGE = (16, 64)
+KEY_BYTES_RANGE = (16, 64)
+
+
+def _check_header(h: KeyHeader) -> None:
+    """Raise ValueError when ``h`` asks for settings outside the bounds above."""
+    n_lo, n_hi = SCRYPT_N_RANGE
+    if not n_lo <= h.scrypt_n <= n_hi or h.scrypt_n & (h.scrypt_n - 1):
+        raise ValueError(f"scrypt n = {h.scrypt_n} is not a power of two in {n_lo}..{n_hi}")
+    for name, value, (lo, hi) in (
+        ("scrypt r", h.scrypt_r, SCRYPT_R_RANGE),
+        ("scrypt p", h.scrypt_p, SCRYPT_P_RANGE),
+        ("salt length", len(h.salt), SALT_BYTES_RANGE),
+        ("key length", h.key_bytes, KEY_BYTES_RANGE),
+    ):
+        if not lo <= value <= hi:
+            raise ValueError(f"{name} = {value} is outside {lo}..{hi}")
+    if h.scrypt_n * h.scrypt_r * 128 > SCRYPT_MAX_MEMORY:
+        raise ValueError("scrypt's memory cost is above 2 GiB")
+
+
 def read_header(path: Path) -> KeyHeader:
     """The header in the key file at ``path``."""
     try:
         data = json.loads(path.read_text("utf-8"))
         if data.get("format") != _FORMAT or data.get("kdf") != "scrypt":
             raise ValueError("not a pushpull key file")
-        return KeyHeader(
+        header = KeyHeader(
             salt=bytes.fromhex(data["salt"]),
             scrypt_n=int(data["n"]),
             scrypt_r=int(data["r"]),
             scrypt_p=int(data["p"]),
             key_bytes=int(data["key_bytes"]),
         )
+        _check_header(header)
+        return header
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise StoreError(
             f"pushpull cannot read {path}, which an encrypted store needs ({exc}).",

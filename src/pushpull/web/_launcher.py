@@ -15,6 +15,8 @@ import secrets
 import threading
 from pathlib import Path
 
+from pushpull.store import private_folder
+
 __all__ = ["LAUNCHER_LIFETIME_S", "remove_when_used", "write_launcher"]
 
 #: The longest a launcher file stays on disk when its token is never used.
@@ -23,7 +25,7 @@ LAUNCHER_LIFETIME_S = 120.0
 
 def write_launcher(folder: Path, url: str) -> Path:
     """A new private HTML file in ``folder`` that sends the browser to ``url``."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(folder)
     path = folder / f"open-pushpull-{secrets.token_hex(8)}.html"
     link = html.escape(url, quote=True)
     page = (

@@ -49,9 +49,11 @@ def _bind(host: str, port: int) -> socket.socket:
 
 def _server(
     home: Path, token: str, config: WebConfig, debug: bool, passphrase: str | None
-) -> uvicorn.Server:
+) -> tuple[uvicorn.Server, threading.Event]:
+    """The server, and the event its token gate sets when the launch token is first used."""
     app = create_app(home, token=token, config=config, debug=debug, passphrase=passphrase)
-    return uvicorn.Server(
+    used: threading.Event = app.state.gate.used
+    server = uvicorn.Server(
         uvicorn.Config(
             app,
             log_level="warning",
@@ -62,6 +64,7 @@ def _server(
             date_header=False,
         )
     )
+    return server, used
 
 
 @dataclass(slots=True, kw_only=True)
@@ -100,7 +103,7 @@ def start_server(
     config = check_host(host or config.host, allow_remote=allow_remote, config=config)
     token = token or new_token(config.token_bytes)
     sock = _bind(config.host, port)
-    server = _server(home, token, config, debug, passphrase)
+    server, used = _server(home, token, config, debug, passphrase)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="pushpull-web", daemon=True
     )
@@ -117,7 +120,7 @@ def start_server(
         token=token,
         server=server,
         thread=thread,
-        token_used=server.config.app.state.gate.used,
+        token_used=used,
     )
 
 
