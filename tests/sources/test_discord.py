@@ -99,17 +99,16 @@ def test_old_guild_export() -> None:
     assert not issues
     assert tally(messages) == {
         ("", "system"): 3,
-        ("", "reaction"): 3,  # no user list: three anonymous reactions
+        ("", "reaction"): 1,  # no user list: one reaction row keeping the count
         ("Maya", "text"): 2,
         ("Maya", "media"): 1,
         ("Theo", "edited"): 1,
     }
-    join, hello, wave1, wave2, wave3, rename, question, thread, notes, answer = messages
+    join, hello, wave, rename, question, thread, notes, answer = messages
     assert join.text == "Maya joined the server."
     assert join.sent_at == datetime(2021, 3, 13, 18, 2, 11, 204000)
     assert join.utc_offset_s == -5 * 3600
-    assert {w.text for w in (wave1, wave2, wave3)} == {"👋"}
-    assert {w.reply_to for w in (wave1, wave2, wave3)} == {hello.record_id}
+    assert (wave.text, wave.reply_to) == ("👋 ×3", hello.record_id)
     assert rename.text == "Theo changed the channel name: book-talk"
     assert question.utc_offset_s == -4 * 3600  # daylight saving began in between
     assert thread.text == "Theo started a thread."
@@ -289,3 +288,16 @@ def test_a_cut_off_utf8_character_is_a_parse_error(tmp_path: Path, data: bytes) 
     path.write_bytes(data)
     with pytest.raises(ParseError, match="not valid UTF-8"):
         list(get_source("discord").read(ExportFile(path)))
+
+
+def test_a_message_written_twice_is_one_message_and_a_count_is_one_reaction() -> None:
+    path = DATA / "duplicate_id.json"
+    assert detect(ExportFile(path)).name == "discord"
+    messages, issues = read_export(path)
+    assert [(m.sender, m.kind, m.text) for m in messages] == [
+        ("Robin", Kind.TEXT, "did you see the eclipse?"),
+        ("", Kind.REACTION, "👆 ×42"),
+        ("Ellis", Kind.TEXT, "yes!! incredible"),
+    ]
+    assert [(i.line, i.action) for i in issues] == [(36, "kept the first copy")]
+    assert "appears a second time" in issues[0].reason

@@ -356,7 +356,8 @@ def test_garbage_is_not_detected(tmp_path: Path) -> None:
 def test_a_broken_record_is_skipped_with_a_warning(tmp_path: Path) -> None:
     data = json.loads(CHAT.read_text(encoding="utf-8"))
     data["messages"][1] = "not a message"
-    del data["messages"][2]["date"]
+    del data["messages"][2]["date"]  # with date_unixtime left, read on this computer's clock
+    del data["messages"][2]["date_unixtime"]  # with neither, broken
     data["messages"][3]["date_unixtime"] = "soon"
     data["messages"][15]["reactions"][0]["recent"][0]["date"] = 5
     path = tmp_path / "result.json"
@@ -447,3 +448,35 @@ def test_sqlite_database_is_not_taken_for_telegram(tmp_path: Path) -> None:
     path = tmp_path / "chat.db"
     path.write_bytes(b"SQLite format 3\x00" + bytes(4096))
     assert get_source("telegram").sniff(ExportFile(path)).confidence == 0.0
+
+
+# --- trimmed exports: only date_unixtime, no chat header ---------------------------------------
+
+
+def _local(unix: int) -> datetime:
+    return datetime.fromtimestamp(unix).astimezone().replace(tzinfo=None)
+
+
+def test_records_with_only_date_unixtime_are_read_on_this_computers_clock() -> None:
+    path = DATA / "trimmed_unixtime" / "messages.json"
+    assert detect(ExportFile(path)).name == "telegram"
+    messages = _read(path)
+    assert [(m.sender, m.kind, m.text) for m in messages] == [
+        ("Noor", Kind.TEXT, "are we still on for the market tomorrow?"),
+        ("Kai", Kind.TEXT, "yes! https://example.org/market"),
+        ("Noor", Kind.TEXT, "great, see you at 10"),
+    ]
+    assert messages[0].sent_at == _local(1700000000)
+    assert messages[1].sent_at == _local(1700000420)
+    # with both fields the wall clock of "date" is kept, as before
+    assert messages[2].sent_at == datetime(2023, 11, 14, 23, 40)
+
+
+def test_a_chats_list_without_an_account_header_is_read() -> None:
+    path = DATA / "trimmed_list" / "chats.json"
+    assert detect(ExportFile(path)).name == "telegram"
+    messages = _read(path)
+    assert [(m.sender, m.text, m.sent_at) for m in messages] == [
+        ("Kai", "morning ☀️", _local(1700100000)),
+        ("Noor", "morning! coffee?", _local(1700100600)),
+    ]

@@ -15,8 +15,9 @@ How it maps: text -> TEXT (EDITED when ``timestampEdited`` is set); files -> MED
 content as caption; stickers -> STICKER named by the sticker; calls -> CALL ("Voice call", or
 "Missed voice call" when the call ended within a minute or has no end); the notices ->
 SYSTEM (sender "", text "<author> pinned a message." etc.); a poll -> POLL (its question); each
-reacting user -> one REACTION right after the message, at its time, ``reply_to`` its id (reactions
-without a user list count as reactions from "").
+reacting user -> one REACTION right after the message, at its time, ``reply_to`` its id (a
+reaction with only a count and no user list is one REACTION from "" whose text ends in "×N").
+A message id written twice (an edited copy) is kept once, with a warning.
 
 Exports can be hundreds of megabytes, so the messages array is decoded one message at a time
 (which also gives each message its line number).
@@ -124,27 +125,41 @@ class DiscordSource:
                 hint="Export the channel again with DiscordChatExporter, format JSON.",
             )
 
-    def _messages(self, stream: _JsonStream, chat: str) -> Iterator[Message]:
+    def _messages(self, stream: _JsonStream, chat: str) -> Iterator[Message | ParseIssue]:
         stream.expect("[", 'a "messages" list')
         if stream.peek() == "]":
             stream.take()
             return
         number = 0
+        seen: set[str] = set()
         while True:
             number += 1
             line = stream.line()
             record = stream.value()
             if not isinstance(record, dict):
                 raise stream.error(f"message {number} is not an object.", "a message object", line)
-            try:
-                yield from _convert(record, chat, line)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                raise ParseError(
-                    f"message {number} cannot be read ({type(exc).__name__}: {exc}).",
-                    path=stream.path,
+            record_id = record.get("id")
+            key = str(record_id) if isinstance(record_id, str | int) else None
+            if key is not None and key in seen:
+                # The exporter wrote the same message twice (an edited copy): it is one message.
+                yield ParseIssue(
                     line=line,
-                    expected='a message with "id", "timestamp" and "author"',
-                ) from exc
+                    reason=f"message id {record_id} appears a second time",
+                    raw=json.dumps(record, ensure_ascii=False)[:200],
+                    action="kept the first copy",
+                )
+            else:
+                if key is not None:
+                    seen.add(key)
+                try:
+                    yield from _convert(record, chat, line)
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    raise ParseError(
+                        f"message {number} cannot be read ({type(exc).__name__}: {exc}).",
+                        path=stream.path,
+                        line=line,
+                        expected='a message with "id", "timestamp" and "author"',
+                    ) from exc
             sep = stream.take()
             if sep == "]":
                 return
@@ -300,8 +315,12 @@ def _reactions(
     if isinstance(users, list) and users:
         senders = [_display(user) for user in users]
     else:
+        # Only a count, no people: one reaction row that keeps the count in its text (42
+        # anonymous rows would be 42 messages from nobody).
         count = reaction.get("count")
-        senders = [""] * (count if isinstance(count, int) and count > 0 else 1)
+        senders = [""]
+        if isinstance(count, int) and not isinstance(count, bool) and count > 1:
+            text = f"{text} ×{count}"
     for sender in senders:
         yield Message(
             sent_at=sent_at,

@@ -122,6 +122,8 @@ _SINGLE_HEAD = re.compile(
     r'"type"\s*:\s*"([a-z_]*)"\s*,\s*"id"\s*:\s*-?\d+\s*,\s*"messages"\s*:\s*\['
 )
 _ACCOUNT_HEAD = re.compile(r'\{\s*"about"\s*:\s*' + _STRING + r'\s*,\s*"([a-z_]+)"\s*:')
+#: A trimmed export: ``{"messages": [...]}`` or ``{"chats": {"list": [...]}}`` straight away.
+_BARE_HEAD = re.compile(r'\{\s*(?:"messages"\s*:\s*\[|"chats"\s*:\s*\{\s*"list"\s*:\s*\[)')
 _MESSAGE_MARKS = ('"date_unixtime"', '"text_entities"', '"from_id"', '"type": "message"')
 #: ``\xNN`` escapes (Telegram's way with control characters), not preceded by a backslash
 #: that is itself escaped.
@@ -167,6 +169,8 @@ class TelegramSource:
             sure = '"personal_information"' in text and '"user_id"' in text
             confidence = 0.97 if sure or '"chats": {' in text else 0.9
             return Sniff(min(confidence + bonus, 0.99), "a Telegram account export")
+        if _BARE_HEAD.match(text) and '"date_unixtime"' in text and '"type": "message"' in text:
+            return Sniff(0.85, "Telegram messages without the chat's name/type/id header")
         if '"date_unixtime"' in text and '"from_id"' in text:
             return Sniff(0.3, "Telegram-like messages, but not laid out as result.json")
         return Sniff.no('no Telegram "type"/"id"/"messages" header')
@@ -429,7 +433,7 @@ def _when(record: Mapping[str, object]) -> tuple[datetime, int | None]:
     """The local time a record shows, and its clock's offset from UTC when known."""
     stamp = record.get("date")
     if not isinstance(stamp, str):
-        raise _BadRecord('it has no "date"')
+        return _from_unix(record.get("date_unixtime"))
     try:
         at = datetime.fromisoformat(stamp)
     except ValueError:
@@ -448,6 +452,19 @@ def _when(record: Mapping[str, object]) -> tuple[datetime, int | None]:
             raise _BadRecord(f"its date_unixtime {unix!r} is more than a day from its date")
         return at, offset_s
     return at, None
+
+
+def _from_unix(unix: object) -> tuple[datetime, int | None]:
+    """A record with only ``date_unixtime`` (trimmed exports): its time on this computer's
+    clock, which is the user's own in the usual case of a chat exported and read at home."""
+    if not isinstance(unix, str | int) or isinstance(unix, bool):
+        raise _BadRecord('it has neither "date" nor "date_unixtime"')
+    try:
+        local = datetime.fromtimestamp(int(unix)).astimezone()
+    except (ValueError, OverflowError, OSError):
+        raise _BadRecord(f"its date_unixtime {unix!r} is not a time") from None
+    offset = local.utcoffset()
+    return local.replace(tzinfo=None), int(offset.total_seconds()) if offset else 0
 
 
 def _name(value: object) -> str:
