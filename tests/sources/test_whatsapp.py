@@ -191,6 +191,13 @@ GOLDEN: dict[str, tuple[dict[tuple[str, str], int], int]] = {
     "ambiguous_24h.txt": ({("Sam", "text"): 1, ("Alex", "text"): 1}, 0),
     "ambiguous_backwards.txt": ({("Sam", "text"): 2, ("Alex", "text"): 1}, 0),
     "preamble.txt": ({("", "system"): 1, ("Sam", "text"): 1, ("Alex", "text"): 1}, 2),
+    "midnight_am.txt": ({("Robin", "text"): 2, ("Casey", "text"): 1, ("", "system"): 1}, 0),
+    "media_lowercase.txt": (
+        {("Noor", "text"): 1, ("Noor", "media"): 1, ("Kai", "media"): 1, ("Kai", "text"): 1},
+        0,
+    ),
+    "ios_tilde.txt": ({("Leo", "text"): 2, ("Sam", "text"): 1}, 0),
+    "brackets_no_comma.txt": ({("Hana", "text"): 2, ("Femi", "text"): 1}, 0),
 }
 
 
@@ -204,6 +211,38 @@ def test_golden_file_tallies(name: str) -> None:
     assert len(issues) == want_issues
     assert all(m.from_me is None for m in messages)
     assert all(m.kind is not Kind.SYSTEM or m.sender == "" for m in messages)
+
+
+def test_midnight_written_as_00_am_is_a_message_not_a_continuation() -> None:
+    messages, _ = read(DATA / "midnight_am.txt")
+    assert [(m.sender, m.kind, m.sent_at) for m in messages] == [
+        ("Robin", Kind.TEXT, datetime(2020, 6, 19, 23, 52)),
+        ("Casey", Kind.TEXT, datetime(2020, 6, 20, 0, 8)),
+        ("", Kind.SYSTEM, datetime(2020, 6, 20, 0, 9)),
+        ("Robin", Kind.TEXT, datetime(2020, 6, 20, 12, 30)),
+    ]
+    assert messages[1].text == "yes, just got home"
+    assert "created group" not in messages[1].text
+
+
+def test_media_omitted_in_any_case_is_media() -> None:
+    messages, _ = read(DATA / "media_lowercase.txt")
+    assert [(m.kind, m.text) for m in messages[1:3]] == [(Kind.MEDIA, ""), (Kind.MEDIA, "")]
+
+
+def test_the_ios_tilde_before_a_stranger_is_not_part_of_the_name() -> None:
+    messages, _ = read(DATA / "ios_tilde.txt")
+    assert [m.sender for m in messages] == ["Leo", "Sam", "Leo"]
+    assert messages[2].text == "great 😊"
+
+
+def test_bracketed_headers_with_seconds_and_no_comma() -> None:
+    messages, _ = read(DATA / "brackets_no_comma.txt")
+    assert [(m.sender, m.sent_at) for m in messages] == [
+        ("Hana", datetime(2019, 3, 22, 7, 45, 10)),
+        ("Femi", datetime(2019, 3, 22, 7, 51, 33)),
+        ("Hana", datetime(2019, 3, 22, 18, 2, 9)),
+    ]
 
 
 def test_every_golden_file_is_checked() -> None:

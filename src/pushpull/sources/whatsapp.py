@@ -366,7 +366,8 @@ class _Clock:
         token = _token(m.group(4))
         if token:
             pm = self.ampm.get(token)
-            if pm is None or not 1 <= h <= 12:
+            # Some phones write midnight as "00:08 a. m." rather than "12:08 a. m.".
+            if pm is None or not 0 <= h <= 12 or (h == 0 and pm):
                 return None
             h = h % 12 + (12 if pm else 0)
         if h > 23 or mi > 59 or s > 59:
@@ -422,7 +423,9 @@ class _Bodies:
         """The display name in ``raw`` (the text before ": "), or None if it is no name."""
         name = self.senders.get(raw, "")
         if name == "":
-            name = raw.strip(_MARKS + " ")
+            name = raw.strip(_MARKS + _SPACES)
+            if name.startswith("~"):  # iOS: "~ Alice" is Alice, not in the phone's contacts
+                name = name[1:].lstrip(_SPACES + _MARKS)
             if not name or len(name) > _MAX_NAME or self.v.system_with_colon.search(name):
                 name = None
             if len(self.senders) < 10_000:
@@ -1252,7 +1255,8 @@ class WhatsAppSource:
                 continue
             # iOS always writes "[date, time with seconds]"; "[2023-12-31 21:15]" and
             # "[2019-05-29, 15:04]" are other apps' Markdown (Signal's, for one).
-            if m.group(1) and (not m.group(6).startswith(",") or m.group(9) is None):
+            # With seconds but no comma ("[15-01-20 02:22:56]") it is WhatsApp's, too.
+            if m.group(1) and m.group(9) is None:
                 weak += 1
             else:
                 hits.append(i)
