@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from pushpull.errors import ParseError, UnknownFormatError, UsageError
 from pushpull.model import Kind, Message
 from pushpull.registry import ExportFile
-from pushpull.sources import get_source
+from pushpull.sources import detect, get_source
 from pushpull.sources.imessage import decode_attributed_body
 from pushpull.synth import SCENARIOS, generate, variants
 from pushpull.synth.render import imessage as renderer
@@ -443,3 +443,31 @@ def test_other_formats_are_not_taken(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     path.write_text(OTHER_HEADS[name], encoding="utf-8")
     assert get_source("imessage").sniff(ExportFile(path)).confidence <= 0.3
+
+
+# --- older or partial copies --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dropped", [("chat",), ("chat", "chat_message_join")])
+def test_a_copy_without_its_chat_table_is_read_by_handle_and_says_so(
+    tmp_path: Path, dropped: tuple[str, ...]
+) -> None:
+    path = build("legacy.sql", tmp_path)
+    conn = sqlite3.connect(path)
+    for table in dropped:
+        conn.execute(f"DROP TABLE {table}")
+    conn.commit()
+    conn.close()
+    assert detect(ExportFile(path)).name == "imessage"
+    messages, issues = read_export(path)
+    assert [(m.sender, m.kind) for m in messages] == [
+        (PARTNER, Kind.TEXT),
+        (ME, Kind.TEXT),
+        (PARTNER, Kind.REACTION),
+        (ME, Kind.MEDIA),
+        (PARTNER, Kind.TEXT),
+        ("+15557654321", Kind.TEXT),
+    ]
+    assert messages[0].text == "Happy Friday!" and {m.chat for m in messages} == {""}
+    (issue,) = issues
+    assert all(f"no {t}" in issue.reason for t in dropped) and "chat names" in issue.action

@@ -46,6 +46,8 @@ __all__ = ["IMessageSource", "decode_attributed_body"]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 REQUIRED_TABLES = ("message", "handle", "chat", "chat_message_join")
+#: Without these two there is nothing to read; older or partial copies may lack the others.
+CORE_TABLES = ("message", "handle")
 #: Start of Apple's clock (Core Data / Cocoa reference date), UTC.
 APPLE_EPOCH = datetime(2001, 1, 1)
 #: A ``date`` larger than this (about 31,700 years in seconds) must be nanoseconds.
@@ -325,7 +327,7 @@ class IMessageSource:
             bonus = 0.03 if file.name.lower() == "chat.db" else 0.0
             return Sniff(0.95 + bonus, "SQLite with iMessage's message, handle and chat tables")
         if "message" in tables and "handle" in tables:
-            return Sniff(0.3, f"SQLite with message and handle tables but no {missing[0]}")
+            return Sniff(0.85, f"an iMessage database without its {missing[0]} table")
         return Sniff(0.05, "a SQLite database without iMessage's message/handle/chat tables")
 
     def read(self, file: ExportFile) -> Iterator[Message | ParseIssue]:
@@ -371,13 +373,15 @@ class _Reader:
         self.conn = conn
         self.file = file
         self.tables = _tables(conn)
-        missing = [t for t in REQUIRED_TABLES if t not in self.tables]
+        missing = [t for t in CORE_TABLES if t not in self.tables]
         if missing:
             raise ParseError(
                 f"it has no {missing[0]} table, so it is not an iMessage database.",
                 path=file.path,
                 expected=_EXPECTED,
             )
+        #: Tables an older or partial copy lacks (read without them, and said so).
+        self.absent = [t for t in REQUIRED_TABLES if t not in self.tables]
         for table in sorted(self.tables & _READ_TABLES):
             # A generated column is computed on every read, by a formula the file supplies.
             if any(row[6] == 2 for row in conn.execute(f"PRAGMA table_xinfo({table})")):
@@ -407,6 +411,8 @@ class _Reader:
         return handles
 
     def _chats(self) -> dict[int, _Chat]:
+        if "chat" not in self.tables:
+            return {}
         columns = _columns(self.conn, "chat")
 
         def col(name: str) -> str:
@@ -491,6 +497,12 @@ class _Reader:
             f"m.{name}" if name.lower() in self.message_columns else default
             for name, default in _MESSAGE_COLUMNS
         )
+        if "chat_message_join" not in self.tables:
+            return (
+                f"SELECT m.ROWID, {wanted}, NULL FROM message AS m NOT INDEXED "
+                f"ORDER BY CASE WHEN abs(m.date) > {NANOSECOND_DATES} THEN m.date "
+                "ELSE m.date * 1000000000 END, m.ROWID"
+            )
         where = ""
         join = "LEFT JOIN"
         if selected is not None:
@@ -505,6 +517,13 @@ class _Reader:
         )
 
     def messages(self) -> Iterator[Message | ParseIssue]:
+        if self.absent:
+            yield ParseIssue(
+                line=None,
+                reason=f"the database has no {' and no '.join(self.absent)} table (an older or "
+                "partial copy of chat.db)",
+                action="read every message by its sender's handle; chat names are unknown",
+            )
         selected = self._selected_chats()
         attachments = self._attachments()
         (top,) = self.conn.execute("SELECT MAX(ROWID) FROM message").fetchone()
