@@ -365,3 +365,16 @@ def test_renamed_file_still_sniffs_sure(tmp_path: Path) -> None:
     path.write_bytes(CURRENT_MD.read_bytes())
     assert SIGNAL.sniff(ExportFile(path)).confidence >= 0.9
     assert read_export(path)[0][0].chat == "export"
+
+
+def test_the_older_layout_without_trailing_marks_is_detected() -> None:
+    """``[YYYY-MM-DD, HH:MM] Name: …`` on every header, no blank lines or trailing spaces."""
+    path = DATA / "older_no_marks" / "chat.md"
+    assert detect(ExportFile(path)).name == "signal"
+    messages, issues = read_export(path)
+    assert not issues
+    assert [(m.sender, m.text, m.sent_at) for m in messages] == [
+        ("Priya", "are you coming to the picnic?", datetime(2022, 8, 1, 9, 30)),
+        ("Me", "yes! bringing lemonade\nand cups", datetime(2022, 8, 1, 9, 41)),
+        ("Priya", "perfect", datetime(2022, 8, 1, 9, 42)),
+    ]

@@ -198,6 +198,8 @@ GOLDEN: dict[str, tuple[dict[tuple[str, str], int], int]] = {
     ),
     "ios_tilde.txt": ({("Leo", "text"): 2, ("Sam", "text"): 1}, 0),
     "brackets_no_comma.txt": ({("Hana", "text"): 2, ("Femi", "text"): 1}, 0),
+    "brackets_ymd_no_seconds.txt": ({("Jordan", "text"): 2, ("Alex", "text"): 1}, 0),
+    "brackets_slash_no_seconds.txt": ({("Ines", "text"): 2, ("Oskar", "text"): 1}, 0),
 }
 
 
@@ -243,6 +245,15 @@ def test_bracketed_headers_with_seconds_and_no_comma() -> None:
         ("Femi", datetime(2019, 3, 22, 7, 51, 33)),
         ("Hana", datetime(2019, 3, 22, 18, 2, 9)),
     ]
+
+
+def test_bracketed_year_first_headers_without_seconds() -> None:
+    for name, first in [
+        ("brackets_ymd_no_seconds.txt", datetime(2021, 6, 3, 8, 14)),
+        ("brackets_slash_no_seconds.txt", datetime(2016, 4, 15, 15, 4)),
+    ]:
+        messages, _ = read(DATA / name)
+        assert messages[0].sent_at == first and len(messages) == 3
 
 
 def test_every_golden_file_is_checked() -> None:
@@ -851,7 +862,9 @@ OTHER_HEADS = {
     b'"from": "Sam",\n   "text": "hi"\n  }\n ]\n}\n',
     "signal.jsonl": b'{"id": 1, "sent_at": 1704053707000, "source": "+15551234567", '
     b'"body": "hi"}\n{"id": 2, "sent_at": 1704053767000, "body": "hey"}\n',
-    "signal.md": b"[2023-12-31 21:15] Sam: hi\n[2023-12-31 21:16] Alex: hey\n",
+    # signal-export's own marks (two trailing spaces, a blank line): without them the same
+    # header is an older WhatsApp layout ("[2019-04-16 02:09] Name: ...", as whatstk writes).
+    "signal.md": b"[2023-12-31 21:15] Sam: hi  \n\n[2023-12-31 21:16] Alex: hey  \n\n",
     "signal-legacy.md": b"[2019-05-29, 15:04] Me: How is everyone?  \n\n"
     b"[2019-05-29, 15:10] Aya Tanaka: We're great!  \n",
     "generic.csv": b"sent_at,sender,text\n2023-12-31 21:15:07,Sam,hi\n"

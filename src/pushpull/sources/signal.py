@@ -80,6 +80,7 @@ __all__ = ["SignalSource"]
 #: ``[2025-01-06 20:15:07] Sam: `` (seconds and the comma after the date are optional).
 _HEADER = re.compile(r"\[(\d{4}-\d\d-\d\d),? (\d\d:\d\d(?::\d\d)?)\] (.*?):(?: |\Z)")
 _DELETED = "(This message was deleted)"
+_OLD_HEADER = re.compile(r"\[\d{4}-\d\d-\d\d, \d\d:\d\d\] ")
 _CALL = re.compile(
     r"(?:(?:Incoming|Outgoing) (?:voice |video |audio |group )?call(?: \([^()\n]*\))?"
     r"|Missed (?:voice |video |audio |group )?call)"
@@ -195,6 +196,10 @@ def _sniff_markdown(file: ExportFile, text: str) -> Sniff:
         # WhatsApp's ISO-dated exports share the header; no other app adds these two marks.
         return Sniff(1.0, "dated lines, each message ending in two spaces and a blank line")
     confidence = 0.3 + 0.35 * separated / judged + 0.3 * ended / judged
+    # "[2019-12-24, 12:23]" (a comma, no seconds) on every header: signal-export's older
+    # layout, which no WhatsApp phone writes (iOS brackets always carry seconds).
+    if len(headers) >= 2 and all(_OLD_HEADER.match(lines[i]) for i in headers):
+        confidence = max(confidence, 0.75)
     if file.name == _MD_FILE and confidence > 0.3:
         confidence += 0.05
     reason = "signal-export chat.md lines" if confidence >= 0.5 else "dated lines, not signal's"

@@ -1248,7 +1248,7 @@ class WhatsAppSource:
             lines.pop()
         lines = [ln for ln in lines[:500] if ln.strip()]
         general = _general()
-        hits, weak = [], 0
+        hits, weak, bare = [], 0, 0
         for i, ln in enumerate(lines):
             m = general.match(ln)
             if m is None:
@@ -1258,9 +1258,16 @@ class WhatsAppSource:
             # With seconds but no comma ("[15-01-20 02:22:56]") it is WhatsApp's, too.
             if m.group(1) and m.group(9) is None:
                 weak += 1
+                # signal-export ends every message with two spaces; WhatsApp never does
+                bare += not m.group(6).startswith(",") and not ln.rstrip("\r").endswith("  ")
             else:
                 hits.append(i)
         if not hits:
+            if bare >= 2 and bare >= 0.5 * len(lines):
+                # "[2019-04-16 02:09] Name: …" on most lines: an older WhatsApp layout; a
+                # signal-export file with the same header says so by its blank lines and
+                # trailing spaces, and wins with a higher confidence.
+                return Sniff(0.9, f"{bare} of {len(lines)} lines start with '[date time]'")
             if weak:
                 return Sniff(0.3, "bracketed dates, but not WhatsApp's '[date, time:seconds]'")
             return Sniff.no("no WhatsApp date-time lines")
