@@ -356,3 +356,15 @@ OTHER_FORMATS = {
 def test_other_formats_are_not_taken_for_messenger(tmp_path: Path, name: str) -> None:
     file = _write(tmp_path, name, OTHER_FORMATS[name].encode("utf-8"))
     assert get_source("messenger").sniff(file).confidence <= 0.3
+
+
+def test_poll_notices_written_as_text_are_service_lines() -> None:
+    path = DATA / "poll_notices" / "message_1.json"
+    assert detect(ExportFile(path)).name == "messenger"
+    messages, issues = read_export(path)
+    assert not issues
+    assert [(m.sender, m.kind, m.text) for m in messages] == [
+        ("Femi", Kind.TEXT, "pizza or tacos tonight?"),
+        ("", Kind.SYSTEM, "Femi's poll has multiple updates."),
+        ("", Kind.SYSTEM, "This poll is no longer available."),
+    ]

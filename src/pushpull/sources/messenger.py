@@ -69,6 +69,9 @@ _MAPS_LINK = re.compile(
 _REACTED_NOTICE = re.compile(r"Reacted (.+) to (?:your|a) message", re.DOTALL)
 _LIKED_NOTICE = "Liked a message"
 _LIKE_EMOJI = "❤️"
+#: Notices Instagram and Messenger write as a message's text: service lines, not messages.
+_SERVICE_NOTICES = frozenset({"This poll is no longer available.", "This message is unavailable."})
+_SERVICE_ENDINGS = ("'s poll has multiple updates.", " poll has multiple updates.")
 _POLL_NOTICE = " created a poll: "
 _MEDIA_KEYS = ("photos", "videos", "audio_files", "gifs", "files")
 #: Keys that make a record more than a text message.
@@ -430,6 +433,8 @@ def _convert(
         kind, text, attachments = _plain(content, sender)
     else:
         kind, text, attachments, sender = _classify(record, sender, content)
+    if kind is Kind.SYSTEM:
+        sender = ""  # a service line is nobody's message
     return Message(
         sent_at=_EPOCH + timedelta(milliseconds=stamp),
         sender=sender,
@@ -445,6 +450,8 @@ def _convert(
 
 def _plain(content: str, sender: str) -> tuple[Kind, str, tuple[str, ...]]:
     """A record with text only: text, or one of the notices the apps write as text."""
+    if content in _SERVICE_NOTICES or content.endswith(_SERVICE_ENDINGS):
+        return Kind.SYSTEM, content, ()
     if _POLL_NOTICE in content:
         who, _, question = content.partition(_POLL_NOTICE)
         if who in (sender, "You"):

@@ -135,6 +135,11 @@ class SmsBackupSource:
             )
 
 
+#: The ``type`` of an SMS draft, and how its text is kept (a notice, since nobody received it).
+_DRAFT = "3"
+DRAFT_NOTICE = "Draft, never sent: "
+
+
 def _feed(parser: Any, data: bytes, final: bool, path: Path) -> None:
     """Hand bytes to expat, turning every XML complaint into a ParseError with its line."""
     try:
@@ -256,6 +261,18 @@ def _to_message(record: _Record, path: Path) -> Message:
     if record.tag == "sms":
         # 1 = inbox; 2 sent, 3 draft, 4 outbox, 5 failed, 6 queued are all the user's own.
         from_me = attrs.get("type", "1") != "1"
+        if attrs.get("type") == _DRAFT:
+            # Written but never sent: nobody read it, so it is kept as a notice, not a message.
+            return Message(
+                sent_at=sent_at,
+                utc_offset_s=offset,
+                sender="",
+                from_me=None,
+                text=f"{DRAFT_NOTICE}{attrs.get('body', '')}",
+                kind=Kind.SYSTEM,
+                line=record.line,
+                chat=chat,
+            )
         return Message(
             sent_at=sent_at,
             utc_offset_s=offset,
