@@ -1253,13 +1253,14 @@ class WhatsAppSource:
             m = general.match(ln)
             if m is None:
                 continue
-            # iOS always writes "[date, time with seconds]"; "[2023-12-31 21:15]" and
-            # "[2019-05-29, 15:04]" are other apps' Markdown (Signal's, for one).
-            # With seconds but no comma ("[15-01-20 02:22:56]") it is WhatsApp's, too.
-            if m.group(1) and m.group(9) is None:
+            # iOS always writes "[date, time with seconds]"; "[2019-05-29, 15:04]" is
+            # signal-export's Markdown. Without a comma ("[15-01-20 02:22:56]", "[2019-04-16
+            # 02:09]") it is WhatsApp's too, unless the line ends in the two spaces that
+            # signal-export puts after every message and WhatsApp never writes.
+            signal_mark = m.group(1) and ln.rstrip("\r").endswith("  ")
+            if m.group(1) and (m.group(9) is None or signal_mark):
                 weak += 1
-                # signal-export ends every message with two spaces; WhatsApp never does
-                bare += not m.group(6).startswith(",") and not ln.rstrip("\r").endswith("  ")
+                bare += not m.group(6).startswith(",") and not signal_mark
             else:
                 hits.append(i)
         if not hits:
