@@ -197,3 +197,19 @@ def test_a_new_passphrase_must_be_long_enough(
     assert cli(home, "init", "--encrypt") == 2
     assert "at least 8 characters" in capsys.readouterr().err
     assert not (home / "pushpull.encryption.json").exists()
+
+
+def test_the_import_summary_names_the_lines_it_could_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "WhatsApp Chat with Kai.txt"
+    export.write_text(
+        "3/2/21, 18:00 - Noor: hi\n3/2/21, 18:01 - Kai: hey\n"
+        "31/31/21, 18:02 - Kai: impossible date\n3/2/21, 18:04 - Noor: ok\n"
+        "32/1/21, 18:05 - Kai: another\n",
+        encoding="utf-8",
+    )
+    assert run(["--home", str(tmp_path / "home"), "import", str(export), "--me", "Noor"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "2 parts of the file could not be read as they were — lines 3, 5" in out
+    assert "(kept as part of the previous message)" in out

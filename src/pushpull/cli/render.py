@@ -35,13 +35,20 @@ def print_import(console: Console, result: ImportResult) -> None:
             f"messages{me}."
         )
     if result.warnings:
+        n = len(result.warnings)
+        lines = sorted({i.line for i in result.warnings if i.line})
+        shown = ", ".join(f"{line:,}" for line in lines[:10]) + (" …" if len(lines) > 10 else "")
+        at = f" — line{'s' if len(lines) != 1 else ''} {shown}" if lines else ""
         console.print(
-            f"[yellow]{len(result.warnings):,} line(s) could not be read as messages and were "
-            f"kept as part of the message before them[/], for example:"
+            f"[yellow]{n:,} part{'s' if n != 1 else ''} of the file could not be read as "
+            f"{'they were' if n != 1 else 'it was'}{at}[/]; for example:"
         )
         for issue in result.warnings[:3]:
             where = f"line {issue.line}: " if issue.line else ""
-            console.print(f"  {where}{plain(issue.reason)} — {plain(repr(issue.raw[:80]))}")
+            console.print(
+                f"  {where}{plain(issue.reason)} ({plain(issue.action)})"
+                + (f" — {plain(repr(issue.raw[:80]))}" if issue.raw else "")
+            )
 
 
 def print_conversations(console: Console, summaries: list[ConversationSummary]) -> None:
