@@ -80,8 +80,9 @@ def analyze(
     found = assess(ctx)
     levels = found.levels
     names = (prepared.me, prepared.partner)
-    pursuer = dyn.pursuit.pursuer if sufficiency.enough else None
-    me_pursues = None if pursuer is None else pursuer == 0
+    # With too little to go on nobody is named as chasing, here and in the guidance alike.
+    pursuit = dyn.pursuit if sufficiency.enough else replace(dyn.pursuit, pursuer=None)
+    me_pursues = None if pursuit.pursuer is None else pursuit.pursuer == 0
     pull = dyn.pull_back.present
     low = not sufficiency.enough
     # With hot-and-cold cycles found, "you both text less" would explain away a withdrawal.
@@ -115,7 +116,7 @@ def analyze(
             for ph in dyn.phases[p]
         ],
         cycles=_cycles(ctx, names),
-        pursue_withdraw=_pursuit(dyn, names, enough=ctx.sufficiency.enough),
+        pursue_withdraw=_pursuit(pursuit, names, enough=sufficiency.enough),
         bids=_bids(dyn, names),
         effort=Effort(
             overall=_shares(dyn.effort), periods=[_shares(p) for p in dyn.effort_periods]
@@ -278,11 +279,9 @@ def _pursuit_summary(pw: Pursuit, partner: str) -> str:
     return text[0].upper() + text[1:]
 
 
-def _pursuit(dyn: Dynamics, names: tuple[str, str], *, enough: bool) -> PursueWithdraw:
-    pw = dyn.pursuit
+def _pursuit(pw: Pursuit, names: tuple[str, str], *, enough: bool) -> PursueWithdraw:
     me, partner = names
     if not enough:
-        pw = replace(pw, pursuer=None)
         summary = "There is too little yet to say whether one of you chases the other."
     elif pw.pursuer is None:
         summary = (
@@ -304,7 +303,7 @@ def _pursuit(dyn: Dynamics, names: tuple[str, str], *, enough: bool) -> PursueWi
         slower_reply_share=pw.slower_reply_share,
         measured_on="the whole conversation"
         if pw.focus is None
-        else f"{'your' if pw.focus == 0 else partner + chr(39) + 's'} distant stretches",
+        else ("your" if pw.focus == 0 else f"{partner}'s") + " distant stretches",
         measured_days=pw.focus_days,
         components=pw.components,
         during_other_phases=[

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -164,24 +165,23 @@ class Context:
             return []
         picks = np.unique(np.linspace(0, rows.height - 1, num=min(limit, rows.height)).round())
         chosen = rows[[int(i) for i in picks]]
-        out: list[Quote] = []
-        for row in chosen.iter_rows(named=True):
-            text = row["text"] or ""
-            spans = [
-                Span(family=h.family, start=h.start, end=h.end)
-                for h in find_markers(text, self.lang)
-                if h.family in families
-            ]
-            out.append(
-                Quote(
-                    ref=int(row["ref"]),
-                    at=row["ts"],
-                    sender=self.me if person == ME else self.partner,
-                    text=text,
-                    markers=spans,
-                )
-            )
-        return out
+        return [self._quote(row, families) for row in chosen.iter_rows(named=True)]
+
+    def _quote(self, row: dict[str, Any], families: Sequence[str]) -> Quote:
+        """A message row as a quote, with the spans of its hits in ``families``."""
+        text = row["text"] or ""
+        spans = [
+            Span(family=h.family, start=h.start, end=h.end)
+            for h in find_markers(text, self.lang)
+            if h.family in families
+        ]
+        return Quote(
+            ref=int(row["ref"]),
+            at=row["ts"],
+            sender=self.me if row["person"] == ME else self.partner,
+            text=text,
+            markers=spans,
+        )
 
     def _hurt_rows(self, person: int) -> pl.DataFrame:
         """Messages of ``person`` with hurt, each directly after a message of the other."""
@@ -197,26 +197,11 @@ class Context:
         """The partner's message that the user answered with hurt, then the answer."""
         msgs = self.dynamics.messages.with_row_index("_i")
         hurt = self._hurt_rows(ME).join(msgs.select("ref", "_i"), on="ref")["_i"].to_list()
-        out: list[Quote] = []
-        for i in hurt[:limit]:
-            for row in msgs[int(i) - 1 : int(i) + 1].iter_rows(named=True):
-                who = self.me if row["person"] == ME else self.partner
-                family = "hurt" if row["person"] == ME else None
-                spans = [
-                    Span(family=h.family, start=h.start, end=h.end)
-                    for h in find_markers(row["text"] or "", self.lang)
-                    if h.family == family
-                ]
-                out.append(
-                    Quote(
-                        ref=int(row["ref"]),
-                        at=row["ts"],
-                        sender=who,
-                        text=row["text"] or "",
-                        markers=spans,
-                    )
-                )
-        return out
+        return [
+            self._quote(row, ("hurt",) if row["person"] == ME else ())
+            for i in hurt[:limit]
+            for row in msgs[int(i) - 1 : int(i) + 1].iter_rows(named=True)
+        ]
 
     def span_of(self, phases: list[Phase]) -> tuple[date | None, date | None]:
         if not phases:

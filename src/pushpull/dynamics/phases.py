@@ -137,14 +137,14 @@ def find_phases(
     return phases
 
 
-def _window(rows: pl.DataFrame, phase: Phase) -> pl.Expr:
+def _window(phase: Phase) -> pl.Expr:
     return pl.col("date").is_between(phase.start, phase.end)
 
 
 def _one_sided(daily: pl.DataFrame, phase: Phase, config: DynamicsConfig) -> bool:
     """Did ``phase.person`` pull back from the other during ``phase`` (not just write less)?"""
     me, other = phase.person, 1 - phase.person
-    inside = _window(daily, phase)
+    inside = _window(phase)
 
     def totals(person: int, mask: pl.Expr) -> tuple[float, float | None, float | None]:
         # Medians and means of fewer than MIN_DAYS days are noise (a week away together
@@ -191,7 +191,7 @@ def mark_shared(
         marked: list[Phase] = []
         for phase in own:
             if phase.state == "distant":
-                level = other.filter(_window(other, phase))["engagement"].mean()
+                level = other.filter(_window(phase))["engagement"].mean()
                 other_level = float(level) if isinstance(level, float) else 0.0
                 shared = other_level <= config.shared_min_ratio * phase.level
                 if shared and not _one_sided(daily, phase, config):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from scipy.stats import rankdata
+from scipy.stats import mannwhitneyu
 
 from pushpull.dynamics.cycles import Cycles
 from pushpull.dynamics.phases import Phase
@@ -93,8 +93,7 @@ def _slower_share(mine: np.ndarray, theirs: np.ndarray) -> float | None:
     """P(a reply of theirs is slower than one of mine), ties counting half (Mann–Whitney)."""
     if len(mine) < 5 or len(theirs) < 5:
         return None
-    ranks = rankdata(np.concatenate([mine, theirs]))
-    u = ranks[len(mine) :].sum() - len(theirs) * (len(theirs) + 1) / 2
+    u = mannwhitneyu(theirs, mine, method="asymptotic").statistic
     return float(u / (len(mine) * len(theirs)))
 
 

@@ -43,12 +43,23 @@ def marker_columns() -> list[str]:
     return [f"m_{f}" for f in FAMILIES]
 
 
-def _prepared(text: str, lexicon: Lexicon, *, reported: bool = False) -> tuple[str, str]:
-    base = fold(text)
-    for mask in lexicon.unreported_masks if reported else lexicon.masks:
+def _prepared(text: str, lexicon: Lexicon) -> dict[bool, tuple[str, str]]:
+    """(text, text with negated words blanked) as the families read it, keyed by whether they
+    read reported speech too (``_count_table`` prepares the same two, column-wise)."""
+
+    def negated(base: str) -> str:
+        return lexicon.negation.apply(base) if lexicon.negation is not None else base
+
+    plain = fold(text)
+    for mask in lexicon.unreported_masks:
+        plain = mask.apply(plain)
+    base = plain
+    for mask in lexicon.masks[len(lexicon.unreported_masks) :]:
         base = mask.apply(base)
-    negated = lexicon.negation.apply(base) if lexicon.negation is not None else base
-    return base, negated
+    texts = {False: (base, negated(base))}
+    if any(r.reported for r in lexicon.families):
+        texts[True] = (plain, negated(plain))
+    return texts
 
 
 def _sources(rules: FamilyRules) -> list[tuple[Cues, bool]]:
@@ -64,9 +75,7 @@ def _sources(rules: FamilyRules) -> list[tuple[Cues, bool]]:
 def find_markers(text: str, lang: str = "en") -> list[Hit]:
     """Every marker in ``text``, in order of position; each keeps its span and matched text."""
     lexicon = load(lang)
-    texts = {False: _prepared(text, lexicon)}
-    if any(r.reported for r in lexicon.families):
-        texts[True] = _prepared(text, lexicon, reported=True)
+    texts = _prepared(text, lexicon)
     hits: list[Hit] = []
     for rules in lexicon.families:
         base, negated = texts[rules.reported]
