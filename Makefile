@@ -61,11 +61,13 @@ fuzz: $(VENV)/.installed-fuzz
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_scenarios.py
+	$(BIN)/python bench/bench_gaslighting.py
 
 # The realistic scenario suite alone: the confusion table per family (SEEDS="0 5" by default).
 SEEDS ?= 0 5
 bench-scenarios: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_scenarios.py --seeds $(SEEDS)
+	$(BIN)/python bench/bench_gaslighting.py
 
 bench-analyze: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_analyze.py
