@@ -102,17 +102,36 @@ class InputLimitError(UnreadableFileError):
 
 
 class UnknownFormatError(InputError):
-    """No importer recognised the file; ``attempts`` maps each format tried to why it said no."""
+    """No importer recognised the file; ``attempts`` maps each format tried to why it said no.
+    ``looks_like`` and ``advice`` say what the file seems to be instead ("a PDF document") and
+    what to do, when its first bytes tell (:mod:`pushpull.file_kinds`)."""
 
-    def __init__(self, path: Path | str, attempts: Sequence[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        attempts: Sequence[tuple[str, str]],
+        *,
+        looks_like: str = "",
+        advice: str = "",
+    ) -> None:
         reasons = "; ".join(f"{name}: {why}" for name, why in attempts)
+        name = Path(path).name
+        opening = (
+            f"{name} looks like {looks_like}, not a chat export."
+            if looks_like
+            else f"{name} is not a chat export pushpull knows."
+        )
         super().__init__(
-            f"{Path(path).name} is not a chat export pushpull knows. Formats tried: {reasons}.",
+            f"{opening} Formats tried: {reasons}.",
             path=path,
-            hint="Check that it is the file the app exported (not a screenshot or a copy edited "
+            hint=(advice + " " if advice else "")
+            + "Check that it is the file the app exported (not a screenshot or a copy edited "
             "by hand), or import it as CSV/JSONL with --format generic and column flags.",
         )
         self.attempts = list(attempts)
+        self.looks_like = looks_like
+        self.advice = advice
+        self.opening = opening
 
 
 class AmbiguousFormatError(InputError):

@@ -46,6 +46,7 @@ from pushpull.errors import (
     UnreadableFileError,
     UsageError,
 )
+from pushpull.file_kinds import what_file_is
 from pushpull.frame import MessageFrame, messages_to_frame
 from pushpull.model import Message, ParseIssue
 
@@ -601,7 +602,13 @@ def detect(file: ExportFile) -> Source:
             verdict = Sniff.no(f"could not look inside ({type(exc).__name__})")
         verdicts.append((source, verdict))
     if file.size == 0:
-        raise UnknownFormatError(file.path, [("all formats", "the file is empty")])
+        kind = what_file_is(b"", size=0)
+        raise UnknownFormatError(
+            file.path,
+            [("all formats", "the file is empty")],
+            looks_like=kind.words if kind else "",
+            advice=kind.advice if kind else "",
+        )
     verdicts.sort(key=lambda sv: sv[1].confidence, reverse=True)
     best_source, best = verdicts[0]
     if best.confidence < MIN_CONFIDENCE:
@@ -613,7 +620,13 @@ def detect(file: ExportFile) -> Source:
                 hint="Save the file as UTF-8 (or UTF-16 with a byte-order mark) and import it "
                 "again.",
             )
-        raise UnknownFormatError(file.path, [(s.name, v.reason) for s, v in verdicts])
+        kind = what_file_is(file.head, size=file.size)
+        raise UnknownFormatError(
+            file.path,
+            [(s.name, v.reason) for s, v in verdicts],
+            looks_like=kind.words if kind else "",
+            advice=kind.advice if kind else "",
+        )
     tied = [s.name for s, v in verdicts if best.confidence - v.confidence < TIE_MARGIN]
     if len(tied) > 1:
         raise AmbiguousFormatError(file.path, tied)

@@ -221,12 +221,20 @@ def test_harsh_words_below_the_safety_level_get_a_gentler_item() -> None:
     assert "couples_counselling" in ids
 
 
-def test_walking_away_needs_serious_or_several_red_flags() -> None:
-    assert "walking_away" not in _ids(_guidance({"repeated_cycles": "concern"}))
+def test_walking_away_needs_a_serious_red_flag() -> None:
     together = _guidance({"repeated_cycles": "concern", "lack_of_effort": "concern"})
-    walk = next(a for a in together if a.id == "walking_away")
-    assert walk.because == ("repeated_cycles", "lack_of_effort")
-    assert "walking_away" in _ids(_guidance({"gaslighting": "serious"}))
+    assert "walking_away" not in _ids(together)
+    noticing = next(a for a in together if a.id == "worth_noticing")
+    assert noticing.because == ("repeated_cycles", "lack_of_effort")
+    serious = _guidance({"gaslighting": "serious", "lack_of_effort": "concern"})
+    walk = next(a for a in serious if a.id == "walking_away")
+    assert walk.because == ("gaslighting",)
+    assert "worth_noticing" not in _ids(serious)  # the tone follows the strongest evidence
+
+
+def test_no_red_flag_above_watch_brings_neither_tone() -> None:
+    ids = _ids(_guidance({"repeated_cycles": "watch", "emotional_distancing": "concern"}))
+    assert "walking_away" not in ids and "worth_noticing" not in ids
 
 
 def test_gaslighting_brings_record_keeping() -> None:

@@ -16,6 +16,9 @@ from pushpull.assess.safety import (
     SAFETY_FILE,
     Resource,
     _read_safety,
+    emergency_number,
+    helplines_for,
+    region_from_locale,
     safety_first,
     safety_note,
     safety_resources,
@@ -132,7 +135,12 @@ def _drop_contacts(raw: dict[str, Any]) -> None:
         (lambda raw: raw["resources"][0].update(country=""), "non-empty string"),
         (lambda raw: raw["resources"][0].pop("hours"), "exactly the fields"),
         (lambda raw: raw["resources"][0].update(url="http://example.org"), "https://"),
-        (lambda raw: raw["notes"].pop("en"), "no note"),
+        (lambda raw: raw["notes"].pop("en"), "no notes"),
+        (lambda raw: raw["headlines"].pop("en"), "no headlines"),
+        (lambda raw: raw["resources"][3].update(region="USA"), "ISO 3166"),
+        (lambda raw: raw["resources"][3].update(sms="text us"), "digits"),
+        (lambda raw: raw["resources"][5].update(sms_body="HELLO"), "needs an sms number"),
+        (lambda raw: raw["emergency"].update(GB="nine"), "'emergency'"),
     ],
 )
 def test_spoilt_safety_data_is_refused(spoil: Any, message: str) -> None:
@@ -146,3 +154,39 @@ def test_spoilt_safety_data_is_refused(spoil: Any, message: str) -> None:
 def test_resource_fields_match_the_data_file() -> None:
     names = {f.name for f in dataclasses.fields(Resource)}
     assert all(set(entry) == names for entry in _raw()["resources"])
+
+
+def test_helplines_put_the_readers_country_first() -> None:
+    lines = safety_resources()
+    own, rest = helplines_for(lines, "gb")
+    assert own and {r.region for r in own} == {"GB"}
+    assert [r.region for r in rest][:3] == [None, None, None]  # then the directories
+    assert len(own) + len(rest) == len(lines)
+    directories, _ = helplines_for(lines, None)
+    assert {r.region for r in directories} == {None}
+    assert helplines_for(lines, "ZZ")[0] == directories
+
+
+def test_every_country_with_a_help_line_has_an_emergency_number() -> None:
+    regions = {r.region for r in safety_resources() if r.region}
+    assert all(emergency_number(region) for region in regions)
+    assert emergency_number("gb") == "999" and emergency_number(None) is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "region"),
+    [
+        ("en-GB,en;q=0.9", "GB"),
+        ("es-MX", "MX"),
+        ("en_AU.UTF-8", "AU"),
+        ("fr;q=0.8,en-US;q=0.5", "US"),
+        ("es", None),
+        ("C.UTF-8", None),
+        (None, None),
+        ("es-419", None),
+    ],
+)
+def test_the_region_comes_from_the_browser_or_the_system(
+    locale: str | None, region: str | None
+) -> None:
+    assert region_from_locale(locale) == region

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -66,7 +67,8 @@ def test_the_report_is_one_self_contained_file(report: str) -> None:
 def test_the_report_holds_the_dashboard(report: str, sam: tuple[pl.DataFrame, Analysis]) -> None:
     _, analysis = sam
     assert analysis.headline in report
-    assert f'data-testid="cycles">{analysis.cycles.count}<' in report
+    assert f'data-cycles="{analysis.cycles.count}"' in report
+    assert f"make {analysis.cycles.count} full cycles" in report
     for finding in [*analysis.signs, *analysis.red_flags]:
         assert f'id="finding-{finding.id}"' in report
     for advice in analysis.guidance:
@@ -125,3 +127,30 @@ def test_a_short_conversation_says_there_is_too_little(short: Analysis) -> None:
     html = build_report(short)
     assert short.headline in html and "too little to go on" in html
     assert "Too little data" in html
+
+
+def test_the_vendored_plotly_bundle_is_the_pinned_basic_one() -> None:
+    from pushpull.report._templates import PLOTLY_SHA256
+
+    bundle = plotly_js()
+    assert hashlib.sha256(bundle.encode("utf-8")).hexdigest() == PLOTLY_SHA256
+    assert bundle.startswith("/**\n* plotly.js (basic - minified) v")
+    assert len(bundle.encode()) < 1_300_000  # a quarter of the full bundle
+
+
+def test_every_chart_draws_only_traces_the_bundle_has(sam: tuple[pl.DataFrame, Analysis]) -> None:
+    from pushpull.report import build_dashboard
+    from pushpull.report._templates import PLOTLY_TRACES
+
+    charts = build_dashboard(sam[1]).charts.values()
+    assert {t["type"] for c in charts for t in c.figure["data"]} <= set(PLOTLY_TRACES)
+
+
+def test_a_long_history_report_stays_under_the_size_bound() -> None:
+    """Two years of daily texting, quotes and all: still small enough to e-mail."""
+    from pushpull.testing.scenarios import run_case
+
+    _, analysis, _ = run_case("long_history", 0)
+    assert analysis.period.days > 700
+    html = build_report(analysis, redact=True)
+    assert len(html.encode()) < ReportConfig().max_report_bytes == 1_500_000

@@ -4,8 +4,10 @@ from datetime import date, datetime
 
 import pytest
 
-from pushpull.assess import Quote, Span
+from pushpull.assess import Evidence, Finding, Level, Quote, Span
+from pushpull.assess.chance import chance_odds
 from pushpull.report._format import (
+    SURE_PHRASES,
     chance_words,
     day,
     delay,
@@ -14,7 +16,9 @@ from pushpull.report._format import (
     percent,
     quote_pieces,
     span,
+    sure_figures,
     sure_words,
+    tel_href,
 )
 
 
@@ -52,14 +56,56 @@ def test_metric_values_follow_their_unit() -> None:
     assert percent(0.5) == "50%"
 
 
-def test_confidence_and_chance_in_words() -> None:
-    assert sure_words(0.15) == "not very sure (15%)"
-    assert sure_words(0.6) == "fairly sure (60%)"
-    assert sure_words(0.95) == "quite sure (95%)"
-    assert chance_words(0.001, 4) == "very unlikely to be chance"
-    assert chance_words(0.03, 2) == "unlikely to be chance"
-    assert chance_words(0.3, 1) == "could still be chance"
+def _finding(level: Level, confidence: float) -> Finding:
+    return Finding(
+        id="gaslighting",
+        kind="red_flag",
+        title="Gaslighting",
+        level=level,
+        confidence=confidence,
+        summary="",
+        evidence=Evidence(),
+    )
+
+
+def test_confidence_in_three_fixed_phrases() -> None:
+    assert sure_words(_finding("watch", 0.15)) == SURE_PHRASES[0] == "Not enough to say"
+    assert sure_words(_finding("concern", 0.6)) == SURE_PHRASES[1] == "Some signs"
+    assert sure_words(_finding("serious", 0.95)) == SURE_PHRASES[2] == "Clear in the messages"
+    assert sure_words(_finding("none", 0.95)) == ""  # not seen: nothing to be sure of
+    assert sure_figures(_finding("watch", 0.15)) == "confidence 15%; 0 numbers and 0 messages"
+    assert "%" not in sure_figures(_finding("none", 0.5))
+
+
+def test_chance_in_words_with_the_odds() -> None:
+    assert chance_words(0.0005, 4).startswith("very unlikely to be chance: ")
+    assert chance_words(0.0005, 4).endswith("less than 1 time in 1,000")
+    assert chance_words(0.045, 2).startswith("unlikely to be chance: ")
+    assert chance_words(0.045, 2).endswith("about 1 time in 20")
+    assert chance_words(0.3, 1).startswith("could still be chance: ")
     assert chance_words(0.001, 0) == "no cycle to test"
+
+
+@pytest.mark.parametrize(
+    ("p_value", "words"),
+    [
+        (0.05, "about 1 time in 20"),
+        (0.01, "about 1 time in 100"),
+        (0.012, "about 1 time in 100"),
+        (0.2, "about 1 time in 5"),
+        (0.6, "about every other time, or more often"),
+        (0.0001, "less than 1 time in 1,000"),
+    ],
+)
+def test_chance_odds_are_round_numbers(p_value: float, words: str) -> None:
+    assert chance_odds(p_value) == words
+
+
+def test_phones_become_tappable_links() -> None:
+    assert tel_href("0808 2000 247") == "tel:08082000247"
+    assert tel_href("1-800-799-7233") == "tel:18007997233"
+    assert tel_href("*765") == "tel:*765"
+    assert tel_href("+44 808 2000 247") == "tel:+448082000247"
 
 
 def test_quote_pieces_cover_the_text_once() -> None:

@@ -62,8 +62,13 @@ def test_each_level_shows_its_words_class_and_evidence(level: Level) -> None:
     assert f"card level-{level}" in html
     assert f'<span class="badge">{LEVEL_WORDS[level]}</span>' in html
     assert f"Summary at level {level}." in html
-    assert "quite sure (80%)" in html
-    assert "Show the evidence (2 numbers, 1 message)" in html
+    if level == "none":  # a thing not seen has no degree of sureness
+        assert 'class="sure"' not in html
+        assert "How we know (2 numbers and 1 message)" in html
+    else:
+        assert 'title="confidence 80%; 2 numbers and 1 message">Clear in the messages<' in html
+        assert "How we know (2 numbers and 1 message)</summary>" in html
+        assert "pushpull's confidence 80%; 2 numbers and 1 message." in html
     assert "<td>0.20</td>" in html and "<td>0.45</td>" in html and "<td>47%</td>" in html
     assert "1 Feb – 3 Mar 2025" in html and "whole period" in html
 
@@ -81,8 +86,8 @@ def test_low_data_says_so_instead_of_a_level() -> None:
     html = render_card(low, low_data=True)
     assert state_of(html) == "low"
     assert "Too little data" in html and "Not seen" not in html
-    assert "not very sure (15%)" in html
-    assert "Show the evidence" not in html
+    assert 'class="sure"' not in html and "15%" not in html
+    assert "How we know" not in html
 
 
 def test_a_finding_with_evidence_is_judged_even_with_little_data() -> None:
@@ -94,7 +99,7 @@ def test_quotes_are_escaped_and_marked() -> None:
     html = render_card(finding("concern"))
     assert "<b>" not in html and "&lt;b&gt;tonight&lt;/b&gt;" in html
     assert '<mark title="distancing">busy</mark>' in html
-    assert "Sam, <time" in html and "Sun 2 Mar 2025, 21:05" in html
+    assert "<bdi>Sam</bdi>, <time" in html and "Sun 2 Mar 2025, 21:05" in html
 
 
 def test_the_report_shows_the_conversation_around_a_quote() -> None:

@@ -28,9 +28,14 @@ def test_the_timeline_marks_each_cycle_and_shades_the_phases(
     timeline = build_dashboard(analysis).charts["timeline"]
     layout = timeline.figure["layout"]
     assert analysis.cycles.count >= 2
-    labels = [a["text"] for a in layout["annotations"]]
-    assert labels == [f"cycle {k + 1}" for k in range(analysis.cycles.count)]
+    ends = [s for s in layout["shapes"] if s["type"] == "line"]
+    assert len(ends) == analysis.cycles.count
+    assert [s["showlegend"] for s in ends] == [True] + [False] * (len(ends) - 1)
     shaded = [s for s in layout["shapes"] if s["type"] == "rect"]
+    # the shading has a legend entry per kind, and hues of its own (not the lines' colours)
+    assert sorted(s["name"].split()[0] for s in shaded if s["showlegend"]) == ["distant", "warm"]
+    line_colours = {t["line"]["color"] for t in timeline.figure["data"]}
+    assert not line_colours & {s["fillcolor"] for s in shaded}
     phases = [
         p for p in analysis.phases if p.person == analysis.cycles.person and p.state != "neutral"
     ]
@@ -38,7 +43,12 @@ def test_the_timeline_marks_each_cycle_and_shades_the_phases(
     names = [t["name"] for t in timeline.figure["data"]]
     assert names == [f"{analysis.me} (you)", analysis.partner]
     assert len(timeline.figure["data"][0]["x"]) == analysis.period.days
-    assert f"{analysis.cycles.count} hot-and-cold cycles" in timeline.description
+    n_warm = sum(p.state == "warm" for p in phases)
+    assert timeline.description.startswith(
+        f"{n_warm} warm stretch{'es' if n_warm != 1 else ''} and {len(phases) - n_warm} distant"
+    )
+    assert f"make {analysis.cycles.count} full cycles" in timeline.description
+    assert layout["yaxis"]["ticktext"][2] == "usual"
 
 
 def test_findings_are_ordered_most_worrying_first(sam: tuple[pl.DataFrame, Analysis]) -> None:

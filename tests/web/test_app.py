@@ -3,7 +3,9 @@ quotes in context, reports, settings, deleting, and errors."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from datetime import date, timedelta
 from html import unescape
 from pathlib import Path
@@ -22,9 +24,9 @@ from pushpull.errors import (
 from pushpull.report import inline_script, plotly_js
 from pushpull.store import Store, import_file, load_messages
 from pushpull.web import SECURITY_HEADERS, WebConfig, cookie_name, create_app
-from pushpull.web._app import _status_of
 from pushpull.web._imports import UPLOADS_FOLDER
 from pushpull.web._preferences import PREFERENCES_FILE
+from pushpull.web._rendering import status_of
 from tests.web.conftest import HX, TOKEN, TestClient, local_client, upload, wait_for_import
 
 
@@ -37,7 +39,7 @@ def imported(home: Path, export: Path) -> Analysis:
 
 
 def cycles_shown(html: str) -> int:
-    match = re.search(r'data-testid="cycles">(\d+)<', html)
+    match = re.search(r'data-cycles="(\d+)"', html)
     assert match is not None
     return int(match.group(1))
 
@@ -106,15 +108,79 @@ def test_upload_without_javascript_waits_and_shows_the_start_page(
     assert "was imported before: nothing new to add" in again.text
 
 
-def test_a_file_that_is_no_export_shows_why(client: TestClient) -> None:
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+#: Files people drop by mistake, and the words the page must name them with.
+NOT_CHATS = [
+    ("chat.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "looks like a PDF document"),
+    (
+        "chat.docx",
+        _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}),
+        "looks like a Word or office document",
+    ),
+    ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "a Word or office document"),
+    ("screenshot.png", b"\x89PNG\r\n\x1a\n" + bytes(64), "looks like a picture"),
+    ("photo.jpg", b"\xff\xd8\xff\xe0" + bytes(64), "looks like a picture"),
+    ("IMG_1.HEIC", b"\x00\x00\x00\x18ftypheic" + bytes(64), "looks like a picture"),
+    ("messages.html", b"<!DOCTYPE html><html><head><title>Chat</title>", "a web page (HTML)"),
+    ("photos.zip", _zip({"IMG-001.jpg": b"\xff\xd8\xff\xe0" + bytes(32)}), "a zip file with no"),
+    ("empty.txt", b"", "looks like an empty file"),
+    ("noise.bin", bytes(range(256)) * 8, "looks like binary data"),
+    ("notes.txt", b"just some notes\n", "notes.txt is not a chat export pushpull knows"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "words"), NOT_CHATS, ids=[n for n, _, _ in NOT_CHATS])
+def test_a_file_that_is_no_export_is_named_in_plain_words(
+    client: TestClient, name: str, data: bytes, words: str
+) -> None:
     response = client.post(
-        "/import", files={"file": ("notes.txt", b"just some notes\n", "text/plain")}, headers=HX
+        "/import", files={"file": (name, data, "application/octet-stream")}, headers=HX
     )
     failed = wait_for_import(client, response)
     assert failed.status_code == 422
     assert "<html" not in failed.text  # a part of the page, for htmx to swap in
-    assert "This file could not be imported" in failed.text
-    assert "notes.txt is not a chat export pushpull knows" in failed.text
+    assert "This file is not a chat export pushpull can read" in failed.text
+    assert words in failed.text
+    # one line per app on how to export, and every reader's complaint behind "details"
+    for app in ("WhatsApp", "Telegram", "Signal", "iMessage", "Messenger", "SMS", "Discord"):
+        assert f"<strong>{app}" in failed.text
+    assert "<summary>Details: what each reader said</summary>" in failed.text
+    assert "--" not in failed.text.split("<details")[0]  # no command-line flags on the page
+
+
+def test_pages_say_what_to_do_in_the_page_not_on_the_command_line(
+    client: TestClient, sam_export: Path
+) -> None:
+    wait_for_import(client, upload(client, sam_export))
+    for path in ("/", "/settings", "/c/1", "/c/99", "/no-such-page"):
+        text = client.get(path).text
+        for command in ("--format", "--home", "--column", "That command needs a change"):
+            assert command not in text, (path, command)
+
+
+def test_a_deleted_conversation_is_gone_not_a_broken_data_folder(
+    client: TestClient, sam_export: Path
+) -> None:
+    wait_for_import(client, upload(client, sam_export))
+    client.post("/c/1/forget")
+    gone = client.get("/c/1")
+    assert gone.status_code == 404
+    assert "This conversation is not here any more" in gone.text
+    assert "data folder needs attention" not in gone.text
+    assert "Nothing imported yet" in client.get("/").text
+
+
+def test_after_an_import_the_list_is_never_empty(client: TestClient, sam_export: Path) -> None:
+    done = wait_for_import(client, upload(client, sam_export))
+    assert 'id="conversations"' in done.text and 'hx-swap-oob="true"' in done.text
+    assert "Nothing imported yet" not in done.text
 
 
 def test_an_upload_over_the_limit_is_refused_and_not_kept(
@@ -228,6 +294,26 @@ def test_settings_show_roles_instead_of_names(
     assert not re.search(r"\b(Alex|Sam)\b", around) and "Partner" in around
     settings = client.get("/settings").text
     assert str(home) in settings and 'value="roles" checked' in settings
+    # everywhere: the start page, the list to delete from, and the report file
+    assert not re.search(r"\b(Alex|Sam)\b", client.get("/").text)
+    assert "Conversation 1" in client.get("/").text
+    assert not re.search(r"\b(Alex|Sam)\b", settings)
+    report = client.get("/c/1/report")
+    text = report.text.replace(str(inline_script(plotly_js())), "")
+    assert not re.search(r"\b(Alex|Sam)\b", text) and "Partner" in text
+    assert "redacted" in report.headers["content-disposition"]
+
+
+def test_the_country_setting_orders_the_help_lines(client: TestClient, home: Path) -> None:
+    saved = client.post("/settings", data={"country": "ES"}, headers=HX)
+    assert "Saved." in saved.text
+    assert '"country": "ES"' in (home / PREFERENCES_FILE).read_text("utf-8")
+    assert 'value="ES" selected' in client.get("/settings").text
+    client.post("/settings", data={"country": "not a country"}, headers=HX)
+    assert '"country": "ES"' in (home / PREFERENCES_FILE).read_text("utf-8")
+    client.post("/settings", data={"country": "auto"}, headers=HX)
+    page = client.get("/settings", headers={"Accept-Language": "en-NZ,en;q=0.8"}).text
+    assert "My browser's region (NZ)" in page
 
 
 def test_a_conversation_can_be_deleted(client: TestClient, home: Path, sam_export: Path) -> None:
@@ -236,7 +322,7 @@ def test_a_conversation_can_be_deleted(client: TestClient, home: Path, sam_expor
     part = client.post("/c/1/forget", headers=HX)
     assert "Deleted Sam." in part.text and "No conversations are stored." in part.text
     gone = client.get("/c/1")
-    assert gone.status_code == 404 and "There is no conversation called" in gone.text
+    assert gone.status_code == 404 and "This conversation is not here any more" in gone.text
     assert len(client.app.state.pushpull.analyses) == 0  # type: ignore[attr-defined]
     assert client.post("/c/1/forget", follow_redirects=False).status_code == 404
 
@@ -291,4 +377,4 @@ def test_the_neutral_page_gives_nothing_away(client: TestClient) -> None:
     ],
 )
 def test_each_kind_of_error_has_its_status(error: PushPullError, status: int) -> None:
-    assert _status_of(error) == status
+    assert status_of(error) == status

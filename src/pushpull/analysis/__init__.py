@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pushpull.analysis._input import parse_day
-from pushpull.analysis._result import SCHEMA_VERSION, Analysis
+from pushpull.analysis._result import SCHEMA_VERSION, Analysis, Resource
 from pushpull.analysis._run import analyze
 
-__all__ = ["SCHEMA_VERSION", "Analysis", "analyze", "parse_day"]
+__all__ = ["SCHEMA_VERSION", "Analysis", "Resource", "analyze", "parse_day"]

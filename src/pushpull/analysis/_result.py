@@ -30,7 +30,7 @@ __all__ = [
     "SharedChange",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class _Model(BaseModel):
@@ -193,14 +193,18 @@ class Advice(_Model):
 
 class Resource(_Model):
     country: str
+    region: str | None
     name: str
     phone: str | None
     text: str | None
+    sms: str | None
+    sms_body: str | None
     url: str | None
     hours: str | None
 
 
 class Safety(_Model):
+    headline: str
     note: str
     resources: list[Resource]
 

@@ -34,7 +34,12 @@ from pushpull.analysis._result import (
 from pushpull.assess import Assessment, Context, assess, judge_sufficiency
 from pushpull.assess.flags import leading_cycles
 from pushpull.assess.guidance import choose_explanations, choose_guidance
-from pushpull.assess.safety import safety_first, safety_note, safety_resources
+from pushpull.assess.safety import (
+    safety_first,
+    safety_headline,
+    safety_note,
+    safety_resources,
+)
 from pushpull.dynamics import Dynamics, DynamicsConfig, EffortPeriod, Pursuit, run_dynamics
 from pushpull.signals import detect_language, mark_frame, set_aside_teasing
 
@@ -90,6 +95,7 @@ def analyze(
     safety = None
     if safety_first(levels):
         safety = Safety(
+            headline=safety_headline(language),
             note=safety_note(language),
             resources=[Resource(**vars_of(r)) for r in safety_resources(language)],
         )
@@ -162,8 +168,13 @@ def _headline(ctx: Context, found: Assessment) -> str:
     if not ctx.sufficiency.enough:
         suf = ctx.sufficiency
         return (
-            f"Over {span} ({suf.days} days, {suf.messages} messages) there is too little to go "
+            f"Over {span} ({suf.days} days, {suf.messages:,} messages) there is too little to go "
             "on yet to see a pattern."
+        )
+    if safety_first(found.levels):
+        return (
+            f"Over {span}, some of {ctx.partner}'s messages look like threats, insults or "
+            "control. Your safety comes first."
         )
     person, cyc = leading_cycles(ctx)
     who = "" if person == 1 else " (in your own messages)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pushpull.assess.chance import chance_odds
 from pushpull.assess.context import ME, PARTNER, Context
 from pushpull.assess.detectors import detector, finding
 from pushpull.assess.findings import Evidence, Finding, Level, Metric
@@ -43,7 +44,10 @@ def emotional_unavailability(ctx: Context) -> Finding:
     if msg_share <= 0.35:
         reasons.append(f"wrote only {round(100 * msg_share)}% of the messages")
     if slow >= 3:
-        reasons.append(f"took {slow:.0f} times as long as you to answer")
+        # the threshold uses the smoothed ratio (steady on fast repliers); the words, the
+        # plain one, which the metric below shows
+        plain = (their_reply or 0.0) / my_reply if my_reply else slow
+        reasons.append(f"took {plain:.0f} times as long as you to answer")
     if my_unanswered >= 0.3 and my_unanswered >= 2 * their_unanswered:
         reasons.append(f"left {round(100 * my_unanswered)}% of your openings unanswered")
     if still_distant:
@@ -74,14 +78,14 @@ def emotional_unavailability(ctx: Context) -> Finding:
         ),
         Metric(
             name="reply_delay_s",
-            label=f"{ctx.partner}'s typical time to answer (yours in baseline)",
+            label=f"{ctx.partner}'s typical time to answer (yours under “usually”)",
             value=their_reply,
             baseline=my_reply,
             unit="seconds",
         ),
         Metric(
             name="unanswered_share",
-            label="Share of your openings left unanswered (theirs in baseline)",
+            label="Share of your openings left unanswered (theirs under “usually”)",
             value=round(my_unanswered, 3),
             baseline=round(their_unanswered, 3),
             unit="share",
@@ -172,11 +176,10 @@ def repeated_cycles(ctx: Context) -> Finding:
         summary = "No repeating swing between warm and distant stretches."
     else:
         every = f", about every {round(cyc.mean_period_days)} days" if cyc.mean_period_days else ""
-        chance = "very unlikely" if p < 0.01 else "unlikely" if p < 0.05 else "quite possibly"
         summary = (
             f"{who[0].upper() + who[1:]} swung from warm to distant and back {cyc.count} "
-            f"time{'s' if cyc.count != 1 else ''}{every}; this is {chance} to be chance "
-            f"(p = {p:.3f})."
+            f"time{'s' if cyc.count != 1 else ''}{every}; shuffled copies of these days show "
+            f"as many swings {chance_odds(p)}."
         )
     metrics = [
         Metric(name="cycles", label="Hot-and-cold cycles", value=cyc.count, unit="cycles"),
@@ -206,7 +209,7 @@ def repeated_cycles(ctx: Context) -> Finding:
                 label=f"{'Distant' if s.to.state == 'distant' else 'Warm'} stretch of {who}",
                 value=round(s.to.level, 2),
                 baseline=round(s.frm.level, 2),
-                unit="engagement (SD)",
+                unit="(0 = usual)",
                 start=s.to.start,
                 end=s.to.end,
             )
@@ -238,10 +241,22 @@ def lack_of_effort(ctx: Context) -> Finding:
     if level == "none":
         summary = "The effort of keeping in touch was shared."
     else:
+        unit = "weeks" if periods and (periods[0].end - periods[0].start).days < 8 else "months"
+        parts = [
+            f"{what} {round(100 * share)}% of the {noun}"
+            for what, noun, share in (
+                ("started", "conversations", overall.initiations),
+                ("wrote", "words", overall.words),
+                ("asked", "questions", overall.questions),
+            )
+            if share is not None
+        ]
         summary = (
-            f"You carried {round(100 * mine)}% of the effort (starting conversations, words, "
-            f"questions); {ctx.partner} carried {round(100 * theirs)}%, and it was lopsided in "
-            f"{len(low)} of {len(periods)} periods."
+            "You "
+            + ", ".join(parts[:-1])
+            + (" and " if len(parts) > 1 else "")
+            + parts[-1]
+            + f"; most of the effort came from you in {len(low)} of {len(periods)} {unit}."
         )
     metrics = [
         Metric(
@@ -285,10 +300,12 @@ def abuse(ctx: Context) -> Finding:
     if n == 0:
         summary = f"No threats, insults or controlling messages from {ctx.partner}."
     else:
-        parts = [f"{v} {k}{'s' if v != 1 else ''}" for k, v in counts.items() if v]
-        summary = f"{ctx.partner} sent messages with " + ", ".join(parts) + "."
-        summary = summary.replace("controls", "controlling messages").replace(
-            "1 control", "1 controlling message"
+        kinds = {"threat": "a threat", "insult": "an insult", "control": "control"}
+        parts = [f"{v} with {kinds[k]}" for k, v in counts.items() if v]
+        total = sum(counts.values())
+        summary = (
+            f"{ctx.partner} sent {total} message{'s' if total != 1 else ''} that read as "
+            "threatening, insulting or controlling (" + ", ".join(parts) + ")."
         )
     metrics = [
         Metric(name=f"{k}_messages", label=f"Messages with {k}", value=v, unit="messages")

@@ -265,7 +265,7 @@ def irritability(ctx: Context) -> Finding:
                 *metrics,
                 Metric(
                     name="hurt_replies",
-                    label=f"Times you answered {ctx.partner} with hurt (theirs in baseline)",
+                    label=f"Times you answered {ctx.partner} with hurt (theirs under “usually”)",
                     value=hurt_me,
                     baseline=hurt_them,
                     unit="messages",
@@ -314,7 +314,7 @@ def future_avoidance(ctx: Context) -> Finding:
     metrics = [
         Metric(
             name="deflections_per_100_messages",
-            label=f"Deflections per 100 messages from {ctx.partner} (yours in baseline)",
+            label=f"Deflections per 100 messages from {ctx.partner} (yours under “usually”)",
             value=rate,
             baseline=mine,
             unit="per 100 messages",

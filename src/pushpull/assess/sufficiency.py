@@ -46,7 +46,7 @@ def judge_sufficiency(days: int, messages_me: int, messages_partner: int) -> Dat
     factor = min(1.0, days / FULL_DAYS) ** 0.5 * min(1.0, total / FULL_MESSAGES) ** 0.5
     factor = round(max(0.1, factor if enough else min(factor, 0.3)), 2)
     if enough:
-        note = f"{total} messages over {days} days: enough to look for patterns."
+        note = f"{total:,} messages over {days:,} days: enough to look for patterns."
         if factor < 1.0:
             note += " A longer export would make the findings firmer."
     else:

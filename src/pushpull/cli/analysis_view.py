@@ -3,12 +3,15 @@ the findings as a table, and what to do."""
 
 from __future__ import annotations
 
+import os
+
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
 from pushpull.analysis import Analysis
 from pushpull.assess import Finding
+from pushpull.assess.safety import emergency_number, helplines_for, region_from_locale
 from pushpull.cli.markup import plain
 
 __all__ = ["print_analysis"]
@@ -41,10 +44,16 @@ def _findings(title: str, findings: list[Finding]) -> Table:
 def print_analysis(console: Console, a: Analysis) -> None:
     """Print ``a`` for a person reading a terminal."""
     if a.safety is not None:
-        lines = [plain(a.safety.note), ""]
-        for r in a.safety.resources[:6]:
+        region = region_from_locale(os.environ.get("LC_ALL") or os.environ.get("LANG"))
+        own, rest = helplines_for(a.safety.resources, region)
+        lines = [plain(a.safety.headline), ""]
+        emergency = emergency_number(region)
+        if emergency:
+            lines += [plain(f"In danger right now? Call {emergency}."), ""]
+        for r in (own + rest)[:6]:
             contact = " · ".join(x for x in (r.phone, r.text, r.url) if x)
             lines.append(plain(f"{r.country}: {r.name} — {contact}"))
+        lines += ["", plain(a.safety.note)]
         console.print(Panel("\n".join(lines), title="Your safety comes first", style="bold red"))
     console.print(f"\n[bold]{plain(a.headline)}[/]")
     console.print(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -102,6 +103,14 @@ def report(
             "644 lets every account on this computer read it.",
         ),
     ] = "600",
+    country: Annotated[
+        str | None,
+        typer.Option(
+            "--country",
+            help="Whose helplines come first if the report shows safety information: a "
+            "two-letter country code such as GB (default: your system's region).",
+        ),
+    ] = None,
 ) -> None:
     """Write one self-contained HTML file with everything the dashboard shows."""
     from pushpull.report import write_report
@@ -115,10 +124,25 @@ def report(
             f"--mode {mode} is not a file mode.", hint="Give three octal digits, such as 600."
         ) from None
 
+    region = None
+    if country is not None:
+        region = country.strip().upper()
+        if not re.fullmatch(r"[A-Z]{2}", region):
+            raise UsageError(
+                f"--country {country} is not a country code.",
+                hint="Give two letters, such as GB, US or ES.",
+            )
     first, last = days(since, until)
     with open_store(must_exist=True) as store:
         path = write_report(
-            store, conversation, output, redact=redact, since=first, until=last, mode=file_mode
+            store,
+            conversation,
+            output,
+            redact=redact,
+            since=first,
+            until=last,
+            mode=file_mode,
+            region=region,
         )
     size_mb = path.stat().st_size / 1_000_000
     out().print(

@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from pushpull.analysis import Analysis, analyze
+from pushpull.assess.safety import region_from_locale
 from pushpull.errors import UsageError
 from pushpull.report._templates import _shared, asset_text, inline_script, plotly_js
 from pushpull.report._view import (
@@ -52,6 +53,7 @@ def build_report(
     messages: pl.DataFrame | None = None,
     redact: bool = False,
     made_on: date | None = None,
+    region: str | None = None,
     config: ReportConfig = DEFAULT_CONFIG,
 ) -> str:
     """The report of ``analysis`` as one HTML document.
@@ -59,6 +61,7 @@ def build_report(
     ``messages`` (the conversation as :func:`pushpull.store.load_messages` gives it) adds the
     messages around each quote. ``redact`` hides names and contact details
     (:mod:`pushpull.report.redact`), also in those messages and in every chart label.
+    ``region`` (an ISO country code) puts that country's helplines first when safety comes first.
     """
     contexts = (
         messages_around(messages, quoted_refs(analysis), config=config)
@@ -73,7 +76,9 @@ def build_report(
         redactor = analysis_redactor(analysis, others=others)
         analysis = redact_analysis(analysis, redactor)
         contexts = redact_contexts(contexts, redactor)
-    dashboard = build_dashboard(analysis, contexts=contexts, redacted=redact, config=config)
+    dashboard = build_dashboard(
+        analysis, contexts=contexts, redacted=redact, region=region, config=config
+    )
     page_js, charts_js = inline_script(asset_text("page.js")), inline_script(plotly_js())
     return (
         _shared()
@@ -114,13 +119,17 @@ def write_report(
     until: date | None = None,
     lang: str | None = None,
     mode: int = 0o600,
+    region: str | None = None,
 ) -> Path:
     """Analyse ``conversation`` and write its report to ``path`` (file mode ``mode``, only you
-    by default); return the path written."""
+    by default); return the path written. ``region``: whose helplines come first (default:
+    the country of the system's locale, as ``LC_ALL``/``LANG`` name it)."""
     name, me = require_me(store, conversation)
     messages = load_messages(store, name)
     analysis = analyze(messages, me=me, since=since, until=until, lang=lang, conversation=name)
-    html = build_report(analysis, messages=messages, redact=redact)
+    if region is None:
+        region = region_from_locale(os.environ.get("LC_ALL") or os.environ.get("LANG"))
+    html = build_report(analysis, messages=messages, redact=redact, region=region)
     path = Path(path)
     try:
         # Private by default (0600), whatever the umask; ``mode`` is the user's choice.

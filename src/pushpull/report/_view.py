@@ -11,9 +11,10 @@ from typing import Any
 
 import polars as pl
 
-from pushpull.analysis import Analysis
+from pushpull.analysis import Analysis, Resource
 from pushpull.assess import LEVELS, Finding
-from pushpull.report._format import day, delay, number, percent, span
+from pushpull.assess.safety import emergency_number, helplines_for
+from pushpull.report._format import chance_words, day, delay, number, percent, span
 from pushpull.report.config import DEFAULT_CONFIG, ReportConfig
 
 __all__ = [
@@ -25,15 +26,17 @@ __all__ = [
     "build_dashboard",
     "messages_around",
     "quoted_refs",
+    "timeline_words",
 ]
 
 #: Colours of the charts: the two people differ in hue and in line style (for colour-blind
-#: readers), the shaded phases are pale enough for the lines to keep their contrast.
+#: readers); the shading of warm and distant stretches uses hues of its own (gold and grey), pale
+#: enough for the lines to keep their contrast.
 PALETTE: Mapping[str, str] = {
     "me": "#1d4f91",
     "partner": "#a63c06",
-    "warm": "rgba(214, 96, 20, 0.16)",
-    "distant": "rgba(40, 90, 190, 0.16)",
+    "warm": "rgba(222, 170, 0, 0.26)",
+    "distant": "rgba(110, 110, 130, 0.22)",
     "cycle": "#5a5a5a",
     "grid": "#e2e2e2",
     "text": "#1a1a1a",
@@ -41,11 +44,13 @@ PALETTE: Mapping[str, str] = {
 }
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 _EFFORT_KINDS = (
-    ("initiations", "Starting conversations", "solid"),
-    ("messages", "Messages", "dot"),
-    ("words", "Words", "dash"),
-    ("questions", "Questions", "dashdot"),
+    ("initiations", "Conversations started"),
+    ("messages", "Messages"),
+    ("words", "Words"),
+    ("questions", "Questions"),
 )
+#: The engagement axis in words instead of numbers (0 is each person's usual level).
+_LEVEL_TICKS = ((-2, "much less"), (-1, "less"), (0, "usual"), (1, "more"), (2, "much more"))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,7 +64,8 @@ class Table:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Chart:
-    """One chart: a Plotly figure plus a sentence and a table saying the same in words."""
+    """One chart: a Plotly figure, a sentence saying what it shows (``description``, from the
+    same numbers as the figure) and the numbers as a table."""
 
     key: str
     title: str
@@ -89,10 +95,35 @@ class Dashboard:
     signs: tuple[Finding, ...]
     red_flags: tuple[Finding, ...]
     low_data: bool
+    #: The user's own helplines first, the others after (empty without a safety box).
+    helplines: tuple[Resource, ...] = ()
+    other_helplines: tuple[Resource, ...] = ()
+    #: The emergency number of the reader's country, when known.
+    emergency: str | None = None
     #: Messages around each quoted message, by its ``ref`` (filled for the report; the app
     #: loads them when a reader asks).
     contexts: Mapping[int, tuple[ContextMessage, ...]] = field(default_factory=dict)
     redacted: bool = False
+
+    @property
+    def key_facts(self) -> tuple[str, ...]:
+        """The summary's facts about the cycles, each in the words of the chart it comes from."""
+        a = self.analysis
+        if not a.cycles.count:
+            return ()
+        facts = [self.charts["timeline"].description.split(". ")[0] + "."]
+        if a.cycles.mean_period_days:
+            facts.append(f"A cycle takes about {number(a.cycles.mean_period_days)} days.")
+        facts.append(f"This is {chance_words(a.cycles.p_value, a.cycles.count)}.")
+        facts.append(self.charts["initiations"].description)
+        return tuple(facts)
+
+    @property
+    def calm(self) -> bool:
+        """Nothing to point out: no cycle, no sign or red flag above "not seen"."""
+        return self.analysis.cycles.count == 0 and all(
+            f.level == "none" for f in (*self.signs, *self.red_flags)
+        )
 
 
 def _by_level(findings: Sequence[Finding]) -> tuple[Finding, ...]:
@@ -100,15 +131,20 @@ def _by_level(findings: Sequence[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda f: -LEVELS.index(f.level)))
 
 
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{number(n)} {one if n == 1 else (many or one + 's')}"
+
+
 def _layout(config: ReportConfig, y_title: str, **extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "height": config.chart_height_px,
-        "margin": {"l": 56, "r": 16, "t": 16, "b": 40},
+        "margin": {"l": 56, "r": 16, "t": 24, "b": 48},
         "font": {"family": _FONT, "size": 13, "color": PALETTE["text"]},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
         "showlegend": True,
-        "legend": {"orientation": "h", "x": 0, "y": 1.12},
+        # above the plot: a legend pushes the margin out, and up there it meets no axis title
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         "xaxis": {"gridcolor": PALETTE["grid"], "automargin": True},
         "yaxis": {
             "title": {"text": y_title},
@@ -131,6 +167,44 @@ def _label(a: Analysis, person: str) -> str:
     return f"{person} (you)"
 
 
+def _you(a: Analysis, person: str) -> str:
+    """``you`` for the user, the name otherwise (for sentences)."""
+    return "you" if person == a.me else person
+
+
+def _during(a: Analysis) -> str:
+    """Where the pursuit figures were counted, to open their sentences with."""
+    pw = a.pursue_withdraw
+    return f"In {pw.measured_on}, " if pw.measured_days else "Over the whole time, "
+
+
+def _opening(a: Analysis, lead: str) -> str:
+    """``lead`` opened by :func:`_during` (keeping names capitalised, lowering "You")."""
+    first = lead.split(" ", 1)[0]
+    if first in ("You", "There", "The", "More"):
+        lead = lead[0].lower() + lead[1:]
+    return _during(a) + lead
+
+
+def timeline_words(a: Analysis) -> str:
+    """The cycle count in words, as the timeline's shading shows it."""
+    who = a.cycles.person
+    shaded = [p for p in a.phases if p.person == who and p.state in ("warm", "distant")]
+    n_warm = sum(p.state == "warm" for p in shaded)
+    n_distant = len(shaded) - n_warm
+    if a.cycles.count == 0:
+        return "No hot-and-cold pattern: warm and distant times did not take turns."
+    stretches = (
+        f"{_plural(n_warm, 'warm stretch', 'warm stretches')} and "
+        f"{_plural(n_distant, 'distant stretch', 'distant stretches')} of {_you(a, who)}"
+    )
+    return (
+        f"{stretches[0].upper()}{stretches[1:]} make "
+        f"{_plural(a.cycles.count, 'full cycle')}: warm, distant, then warm again. "
+        "A dotted line marks where each cycle ends."
+    )
+
+
 def _timeline(a: Analysis, config: ReportConfig) -> Chart:
     traces: list[dict[str, Any]] = []
     for person, dash in ((a.me, "solid"), (a.partner, "dash")):
@@ -141,34 +215,39 @@ def _timeline(a: Analysis, config: ReportConfig) -> Chart:
                 "mode": "lines",
                 "name": _label(a, person),
                 "x": [p.date.isoformat() for p in points],
-                "y": [p.smoothed for p in points],
+                "y": [round(p.smoothed, 3) for p in points],
                 "customdata": [p.messages for p in points],
                 "line": {"color": _colour(a, person), "width": 2.5, "dash": dash},
-                "hovertemplate": "%{x|%d %b %Y}: %{y:.2f} (%{customdata} messages)"
+                "hovertemplate": "%{x|%d %b %Y}: %{customdata} messages"
                 f"<extra>{_label(a, person)}</extra>",
             }
         )
-    shaded = [p for p in a.phases if p.person == a.cycles.person and p.state != "neutral"]
-    shapes: list[dict[str, Any]] = [
-        {
-            "type": "rect",
-            "xref": "x",
-            "yref": "paper",
-            "x0": p.start.isoformat(),
-            "x1": (p.end + timedelta(days=1)).isoformat(),
-            "y0": 0,
-            "y1": 1,
-            "fillcolor": PALETTE[p.state],
-            "line": {"width": 0},
-            "layer": "below",
-        }
-        for p in shaded
-    ]
-    annotations: list[dict[str, Any]] = []
+    who = a.cycles.person
+    shaded = [p for p in a.phases if p.person == who and p.state in ("warm", "distant")]
+    shapes: list[dict[str, Any]] = []
+    in_legend: set[str] = set()
+    for p in shaded:
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": p.start.isoformat(),
+                "x1": (p.end + timedelta(days=1)).isoformat(),
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": PALETTE[p.state],
+                "line": {"width": 0},
+                "layer": "below",
+                "name": f"{p.state} stretch of {_you(a, who)}",
+                "legendgroup": p.state,
+                "showlegend": p.state not in in_legend,
+            }
+        )
+        in_legend.add(p.state)
     swings = a.cycles.swings
     for k in range(a.cycles.count):
-        closing = swings[2 * k + 1]
-        at = closing.start.isoformat()
+        at = swings[2 * k + 1].start.isoformat()
         shapes.append(
             {
                 "type": "line",
@@ -179,56 +258,44 @@ def _timeline(a: Analysis, config: ReportConfig) -> Chart:
                 "y0": 0,
                 "y1": 1,
                 "line": {"color": PALETTE["cycle"], "width": 1.5, "dash": "dot"},
+                "name": "end of a cycle",
+                "legendgroup": "cycle",
+                "showlegend": k == 0,
             }
         )
-        annotations.append(
-            {
-                "x": at,
-                "y": 1,
-                "xref": "x",
-                "yref": "paper",
-                "yanchor": "bottom",
-                "text": f"cycle {k + 1}",
-                "showarrow": False,
-                "font": {"size": 12, "color": PALETTE["text"]},
-            }
-        )
-    who = a.cycles.person
-    n_warm = sum(p.state == "warm" for p in shaded)
-    n_distant = len(shaded) - n_warm
-    description = (
-        f"Each person's engagement from {day(a.period.start)} to {day(a.period.end)}, where 0 is "
-        f"their usual. Shaded: {who}'s {n_warm} warm stretch{'es' if n_warm != 1 else ''} "
-        f"(orange) and {n_distant} distant stretch{'es' if n_distant != 1 else ''} (blue); "
-        f"dotted lines mark the end of each of the {a.cycles.count} "
-        f"hot-and-cold cycle{'s' if a.cycles.count != 1 else ''}."
-    )
     rows = tuple(
-        (_label(a, p.person), p.state, span(p.start, p.end), number(p.days), f"{p.level:+.2f}")
+        (_label(a, p.person), p.state, span(p.start, p.end), number(p.days))
         for p in a.phases
+        if p.state != "neutral"
     )
     figure = {
         "data": traces,
         "layout": _layout(
             config,
-            "Engagement (0 = usual)",
+            "how much, against their usual",
             shapes=shapes,
-            annotations=annotations,
-            margin={"l": 56, "r": 16, "t": 40, "b": 40},
-            legend={"orientation": "h", "x": 0, "y": -0.18},
+            xaxis={"gridcolor": PALETTE["grid"], "automargin": True},  # the dates are the unit
+            yaxis={
+                "title": {"text": "writing and replying"},
+                "tickvals": [v for v, _ in _LEVEL_TICKS],
+                "ticktext": [t for _, t in _LEVEL_TICKS],
+                "gridcolor": PALETTE["grid"],
+                "zerolinecolor": "#9a9a9a",
+                "automargin": True,
+            },
+            height=config.chart_height_px + 60,
         ),
     }
-    table = Table(
-        caption="Warm, neutral and distant stretches",
-        headers=("who", "stretch", "dates", "days", "level"),
-        rows=rows,
-    )
     return Chart(
         key="timeline",
         title="How close each of you was, day by day",
-        description=description,
+        description=timeline_words(a),
         figure=figure,
-        table=table,
+        table=Table(
+            caption="Warm and distant stretches",
+            headers=("who", "stretch", "dates", "days"),
+            rows=rows,
+        ),
     )
 
 
@@ -259,7 +326,7 @@ def _bars(
         config,
         "",
         showlegend=False,
-        height=min(config.chart_height_px, 180),
+        height=min(config.chart_height_px, 190),
         xaxis={"title": {"text": axis}, "gridcolor": PALETTE["grid"], "rangemode": "tozero"},
         yaxis={"autorange": "reversed", "automargin": True},
     )
@@ -278,22 +345,30 @@ def _bars(
 
 
 def _replies(a: Analysis, config: ReportConfig) -> Chart:
-    minutes = {
-        p: (None if s is None else s / 60) for p, s in a.pursue_withdraw.median_reply_s.items()
-    }
-    text = {p: delay(a.pursue_withdraw.median_reply_s.get(p)) for p in (a.me, a.partner)}
+    seconds = a.pursue_withdraw.median_reply_s
+    minutes = {p: (None if s is None else s / 60) for p, s in seconds.items()}
+    text = {p: delay(seconds.get(p)) for p in (a.me, a.partner)}
+    mine, theirs = seconds.get(a.me), seconds.get(a.partner)
+    if mine is None or theirs is None:
+        lead = "There were too few answers to say who usually takes longer"
+    elif abs(mine - theirs) <= 0.2 * max(mine, theirs, 60.0):
+        lead = "You both usually answer about as fast"
+    elif theirs > mine:
+        lead = f"{a.partner} usually takes longer to answer than you"
+    else:
+        lead = f"You usually take longer to answer than {a.partner}"
     return _bars(
         a,
         config,
         key="replies",
         title="How long each of you takes to answer",
         description=(
-            f"Typical time to answer (waking hours only): you {text[a.me]}, "
-            f"{a.partner} {text[a.partner]}."
+            f"{_opening(a, lead)}: you {text[a.me]}, {a.partner} {text[a.partner]} (a typical "
+            "answer, counted in waking hours)."
         ),
         values=minutes,
         text=text,
-        axis="minutes (median)",
+        axis="minutes",
         table_header="typical time to answer",
     )
 
@@ -301,49 +376,63 @@ def _replies(a: Analysis, config: ReportConfig) -> Chart:
 def _initiations(a: Analysis, config: ReportConfig) -> Chart:
     shares = a.pursue_withdraw.initiation_share
     text = {p: percent(shares.get(p)) for p in (a.me, a.partner)}
+    mine, theirs = shares.get(a.me) or 0.0, shares.get(a.partner) or 0.0
+    if abs(mine - theirs) < 0.1:
+        lead = "You took turns starting the conversations"
+    elif mine > theirs:
+        lead = "You started more of the conversations"
+    else:
+        lead = f"{a.partner} started more of the conversations"
     return _bars(
         a,
         config,
         key="initiations",
         title="Who starts the conversations",
-        description=(
-            f"You started {text[a.me]} of the conversations and {a.partner} {text[a.partner]}."
-        ),
+        description=f"{_opening(a, lead)}: you {text[a.me]}, {a.partner} {text[a.partner]}.",
         values={p: 100 * (v or 0) for p, v in shares.items()},
         text=text,
-        axis="% of conversations started",
-        table_header="share of conversations started",
+        axis="% of the conversations started",
+        table_header="share of the conversations started",
     )
+
+
+#: The ways of following up, as the chart and its sentence name them.
+_FOLLOW_UPS = (
+    ("double_texts", "A second message<br>before any answer"),
+    ("barrages", "Five or more in a row,<br>over an hour or more"),
+    ("unanswered_openings", "A first message<br>with no answer"),
+)
 
 
 def _follow_ups(a: Analysis, config: ReportConfig) -> Chart:
     pw = a.pursue_withdraw
-    kinds = (
-        ("Double texts", pw.double_texts),
-        ("Barrages", pw.barrages),
-        ("Openings left unanswered", pw.unanswered_openings),
-    )
+    counts = {name: getattr(pw, name) for name, _ in _FOLLOW_UPS}
     traces = [
         {
             "type": "bar",
             "orientation": "h",
             "name": _label(a, person),
-            "y": [label for label, _ in kinds],
-            "x": [counts.get(person, 0) for _, counts in kinds],
+            "y": [label for _, label in _FOLLOW_UPS],
+            "x": [counts[name].get(person, 0) for name, _ in _FOLLOW_UPS],
             "marker": {"color": _colour(a, person)},
             "hovertemplate": "%{y}: %{x}" + f"<extra>{_label(a, person)}</extra>",
         }
         for person in (a.me, a.partner)
     ]
     rows = tuple(
-        (_label(a, p), *(number(counts.get(p, 0)) for _, counts in kinds))
+        (_label(a, p), *(number(counts[name].get(p, 0)) for name, _ in _FOLLOW_UPS))
         for p in (a.me, a.partner)
     )
-    description = (
-        f"You sent {number(pw.double_texts.get(a.me, 0))} double texts and "
-        f"{number(pw.barrages.get(a.me, 0))} barrages; {a.partner} sent "
-        f"{number(pw.double_texts.get(a.partner, 0))} and {number(pw.barrages.get(a.partner, 0))}."
-    )
+
+    def said(person: str) -> str:
+        c = {name: counts[name].get(person, 0) for name, _ in _FOLLOW_UPS}
+        return (
+            f"{_plural(c['double_texts'], 'second message')} before an answer, "
+            f"{_plural(c['barrages'], 'long string')} of five or more, and "
+            f"{_plural(c['unanswered_openings'], 'first message')} that got no answer"
+        )
+
+    description = _opening(a, f"You sent {said(a.me)}; {a.partner} sent {said(a.partner)}.")
     layout = _layout(
         config,
         "",
@@ -358,122 +447,126 @@ def _follow_ups(a: Analysis, config: ReportConfig) -> Chart:
         figure={"data": traces, "layout": layout},
         table=Table(
             caption="Following up when there is no answer",
-            headers=("who", *(label.lower() for label, _ in kinds)),
+            headers=("who", *(label.replace("<br>", " ").lower() for _, label in _FOLLOW_UPS)),
             rows=rows,
         ),
     )
 
 
 def _effort(a: Analysis, config: ReportConfig) -> Chart:
-    periods = a.effort.periods or [a.effort.overall]
-    x = [p.start.isoformat() for p in periods]
-    traces: list[dict[str, Any]] = [
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": label,
-            "x": x,
-            "y": [None if getattr(p, name) is None else 100 * getattr(p, name) for p in periods],
-            "line": {"dash": dash, "width": 2},
-            "hovertemplate": "%{x|%b %Y}: %{y:.0f}%" + f"<extra>{label}</extra>",
-        }
-        for name, label, dash in _EFFORT_KINDS
-    ]
     overall = a.effort.overall
+    shares = [(label, getattr(overall, name)) for name, label in _EFFORT_KINDS]
+    trace = {
+        "type": "bar",
+        "orientation": "h",
+        "y": [label for label, _ in shares],
+        "x": [None if v is None else round(100 * v) for _, v in shares],
+        "text": [percent(v) for _, v in shares],
+        "textposition": "auto",
+        "marker": {"color": PALETTE["me"]},
+        "hovertemplate": "%{y}: %{text}<extra></extra>",
+    }
+    parts = [f"{percent(v)} of the {label.lower()}" for label, v in shares if v is not None]
+    mean = [v for _, v in shares if v is not None]
+    if not mean:
+        lead = "There is too little to compare"
+    elif all(abs(v - 0.5) < 0.1 for v in mean):
+        lead = "The effort was about even"
+    elif sum(mean) / len(mean) > 0.5:
+        lead = "More of the effort came from you"
+    else:
+        lead = f"More of the effort came from {a.partner}"
+    lead = "Over the whole time, " + lead[0].lower() + lead[1:]
     description = (
-        f"Your share of the effort over the whole time: {percent(overall.initiations)} of the "
-        f"conversations started, {percent(overall.messages)} of the messages, "
-        f"{percent(overall.words)} of the words and {percent(overall.questions)} of the "
-        "questions (50% is even)."
+        f"{lead}: your share was {', '.join(parts[:-1])} and {parts[-1]} (half is even)."
+        if len(parts) > 1
+        else f"{lead}."
     )
+    periods = a.effort.periods or [overall]
     rows = tuple(
-        (span(p.start, p.end), *(percent(getattr(p, name)) for name, _, _ in _EFFORT_KINDS))
+        (span(p.start, p.end), *(percent(getattr(p, name)) for name, _ in _EFFORT_KINDS))
         for p in periods
     )
     layout = _layout(
         config,
-        "your share (%)",
-        colorway=["#1d4f91", "#a63c06", "#2f6b34", "#6a3d9a"],
-        yaxis={
+        "",
+        showlegend=False,
+        height=min(config.chart_height_px, 240),
+        xaxis={
             "title": {"text": "your share (%)"},
             "range": [0, 100],
             "gridcolor": PALETTE["grid"],
         },
+        yaxis={"autorange": "reversed", "automargin": True},
         shapes=[
             {
                 "type": "line",
-                "xref": "paper",
-                "yref": "y",
-                "x0": 0,
-                "x1": 1,
-                "y0": 50,
-                "y1": 50,
-                "line": {"color": PALETTE["even"], "width": 1, "dash": "dot"},
+                "xref": "x",
+                "yref": "paper",
+                "x0": 50,
+                "x1": 50,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": PALETTE["even"], "width": 1.5, "dash": "dot"},
             }
         ],
     )
     return Chart(
         key="effort",
-        title="Your share of the effort, month by month",
+        title="Your share of the effort",
         description=description,
-        figure={"data": traces, "layout": layout},
+        figure={"data": [trace], "layout": layout},
         table=Table(
-            caption="Your share of the effort (50% is even)",
-            headers=("period", *(label.lower() for _, label, _ in _EFFORT_KINDS)),
+            caption="Your share of the effort, period by period (50% is even)",
+            headers=("period", *(label.lower() for _, label in _EFFORT_KINDS)),
             rows=rows,
         ),
     )
 
 
 def _bids(a: Analysis, config: ReportConfig) -> Chart:
-    days = sorted(a.bids.worst, key=lambda d: d.date)[: config.max_bid_days]
-    pulls = sorted(a.bids.pull_back.events, key=lambda d: d.date)[: config.max_bid_days]
-    traces: list[dict[str, Any]] = [
-        {
-            "type": "bar",
-            "name": "after you reached out warmly",
-            "x": [day(d.date) for d in days],
-            "y": [d.response for d in days],
-            "customdata": [d.n_bids for d in days],
-            "marker": {"color": PALETTE["me"]},
-            "hovertemplate": "%{x}: %{y:+.2f} (%{customdata} warm messages)<extra></extra>",
-        }
-    ]
-    if pulls:
-        traces.append(
-            {
-                "type": "bar",
-                "name": "after you held back",
-                "x": [day(d.date) for d in pulls],
-                "y": [d.response for d in pulls],
-                "marker": {"color": PALETTE["partner"]},
-                "hovertemplate": "%{x}: %{y:+.2f}<extra></extra>",
-            }
-        )
-    rows = tuple(
-        (day(d.date), "reached out warmly", number(d.n_bids), f"{d.response:+.2f}") for d in days
-    ) + tuple((day(d.date), "held back", number(d.n_bids), f"{d.response:+.2f}") for d in pulls)
+    bids = a.bids
+    n = bids.n_bid_days
+    pulled = round((bids.share_followed_by_withdrawal or 0.0) * n)
+    labels = (f"{a.partner} pulled back", f"{a.partner} did not pull back")
+    trace = {
+        "type": "bar",
+        "orientation": "h",
+        "y": list(labels),
+        "x": [pulled, n - pulled],
+        "text": [str(pulled), str(n - pulled)],
+        "textposition": "auto",
+        "marker": {"color": [PALETTE["partner"], PALETTE["even"]]},
+        "hovertemplate": "%{y}: %{x} days<extra></extra>",
+    }
     description = (
-        f"The days you reached out warmly that were followed by the biggest change in "
-        f"{a.partner}'s engagement over the next week; below zero, {a.partner} became less "
-        "engaged than on comparable days."
+        f"Of the {_plural(n, 'day')} you reached out warmly, {number(pulled)} "
+        f"({percent(pulled / n if n else None)}) were followed by {a.partner} pulling back "
+        f"over the next week, and {number(n - pulled)} were not."
+    )
+    pull = bids.pull_back
+    if pull.n_events:
+        description += (
+            f" After the {_plural(pull.n_events, 'time')} you held back, {a.partner} "
+            + ("came back closer than usual." if pull.present else "did not come back closer.")
+        )
+    rows = tuple((day(d.date), number(d.n_bids), "less engaged") for d in bids.worst)
+    layout = _layout(
+        config,
+        "",
+        showlegend=False,
+        height=min(config.chart_height_px, 190),
+        xaxis={"title": {"text": "days"}, "gridcolor": PALETTE["grid"], "rangemode": "tozero"},
+        yaxis={"autorange": "reversed", "automargin": True},
     )
     return Chart(
         key="bids",
-        title="What followed when you reached out",
+        title="What followed when you reached out warmly",
         description=description,
-        figure={
-            "data": traces,
-            "layout": _layout(
-                config,
-                f"{a.partner}'s change (SD)",
-                barmode="group",
-                xaxis={"type": "category", "automargin": True},
-            ),
-        },
+        figure={"data": [trace], "layout": layout},
         table=Table(
-            caption="What followed when you reached out",
-            headers=("day", "you", "warm messages", f"{a.partner}'s change"),
+            caption=f"The days {a.partner} pulled back most after you reached out",
+            headers=("day", "your warm messages", f"{a.partner} in the next week"),
             rows=rows,
         ),
     )
@@ -484,9 +577,11 @@ def build_dashboard(
     *,
     contexts: Mapping[int, tuple[ContextMessage, ...]] | None = None,
     redacted: bool = False,
+    region: str | None = None,
     config: ReportConfig = DEFAULT_CONFIG,
 ) -> Dashboard:
-    """The dashboard of ``analysis`` (see :class:`Dashboard`)."""
+    """The dashboard of ``analysis`` (see :class:`Dashboard`); ``region`` (an ISO country code)
+    puts that country's helplines first."""
     charts = [
         _timeline(analysis, config),
         _replies(analysis, config),
@@ -494,9 +589,15 @@ def build_dashboard(
         _follow_ups(analysis, config),
         _effort(analysis, config),
     ]
-    if analysis.bids.worst or analysis.bids.pull_back.events:
+    if analysis.bids.n_bid_days:
         charts.append(_bids(analysis, config))
+    helplines: tuple[list[Resource], list[Resource]] = ([], [])
+    if analysis.safety is not None:
+        helplines = helplines_for(analysis.safety.resources, region)
     return Dashboard(
+        emergency=emergency_number(region) if analysis.safety is not None else None,
+        helplines=tuple(helplines[0]),
+        other_helplines=tuple(helplines[1]),
         analysis=analysis,
         charts={c.key: c for c in charts},
         signs=_by_level(analysis.signs),

@@ -13,8 +13,8 @@ class ReportConfig:
 
     #: Messages shown before and after a quoted one: enough to see what led up to it.
     context_messages: int = 10
-    #: A report must stay small enough to e-mail (the issue's bound).
-    max_report_bytes: int = 6_000_000
+    #: A report must stay small enough to e-mail and to open at once on a phone.
+    max_report_bytes: int = 1_500_000
     #: Below this confidence pushpull says it is "not very sure".
     unsure_below: float = 0.4
     #: From this confidence on pushpull says it is "quite sure".

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -11,26 +12,33 @@ __all__ = ["PREFERENCES_FILE", "NamesShown", "Preferences", "load_preferences", 
 
 PREFERENCES_FILE = "web-settings.json"
 NamesShown = Literal["real", "roles"]
+_COUNTRY = re.compile(r"[A-Z]{2}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Preferences:
-    """``names``: "real", or "roles" for You/Partner; ``language``: "auto" or a lexicon code."""
+    """``names``: "real", or "roles" for You/Partner; ``language``: "auto" or a lexicon code;
+    ``country``: "auto" (from the browser's language and region) or an ISO code, for helplines."""
 
     names: NamesShown = "real"
     language: str = "auto"
+    country: str = "auto"
 
     @property
     def lang(self) -> str | None:
         return None if self.language == "auto" else self.language
 
-    def with_choices(self, *, names: str | None, language: str | None) -> Preferences:
+    def with_choices(
+        self, *, names: str | None, language: str | None, country: str | None = None
+    ) -> Preferences:
         """These preferences with the given choices (ignoring values that are not offered)."""
         chosen = self
         if names in ("real", "roles"):
             chosen = replace(chosen, names=names)  # type: ignore[arg-type]
         if language:
             chosen = replace(chosen, language=language)
+        if country == "auto" or (country and _COUNTRY.fullmatch(country)):
+            chosen = replace(chosen, country=country)
         return chosen
 
 
@@ -44,7 +52,9 @@ def load_preferences(home: Path) -> Preferences:
     if not isinstance(data, dict):
         return Preferences()
     return Preferences().with_choices(
-        names=str(data.get("names", "")), language=str(data.get("language", ""))
+        names=str(data.get("names", "")),
+        language=str(data.get("language", "")),
+        country=str(data.get("country", "")),
     )
 
 
