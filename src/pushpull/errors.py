@@ -6,7 +6,8 @@
     │   │   └── InputLimitError   past one of the input limits (a zip bomb, a line with no end)
     │   ├── UnknownFormatError    no importer recognised the file (says what each one thought)
     │   ├── AmbiguousFormatError  two importers recognised it equally well
-    │   └── ParseError            a known format, broken at a given line
+    │   ├── ParseError            a known format, broken at a given line
+    │   └── StrictImportError     lines that needed repair, refused by ``import --strict``
     ├── UsageError                a command-line or API argument that cannot work
     │   └── ParticipantError      a name that is not in the conversation ("--me Sam")
     └── StoreError                the local database
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "AmbiguousFormatError",
@@ -37,6 +39,7 @@ __all__ = [
     "PushPullError",
     "StoreBusyError",
     "StoreError",
+    "StrictImportError",
     "UnknownFormatError",
     "UnreadableFileError",
     "UsageError",
@@ -174,6 +177,27 @@ class ParseError(InputError):
         )
         self.line = line
         self.expected = expected
+
+
+class StrictImportError(InputError):
+    """``import --strict`` met lines that could not be read as they were; nothing was imported.
+    ``issues`` are those lines' :class:`~pushpull.model.ParseIssue` records."""
+
+    def __init__(self, path: Path | str, issues: Sequence[Any]) -> None:
+        lines = sorted({i.line for i in issues if getattr(i, "line", None)})
+        shown = ", ".join(f"{n:,}" for n in lines[:10]) + (" …" if len(lines) > 10 else "")
+        at = f" (line{'s' if len(lines) != 1 else ''} {shown})" if lines else ""
+        first = issues[0]
+        n = len(issues)
+        super().__init__(
+            f"{Path(path).name}: {n:,} part{'s' if n != 1 else ''} of the file could not be "
+            f"read as {'they were' if n != 1 else 'it was'}{at}, so nothing was imported. "
+            f"The first: {first.reason}.",
+            path=path,
+            hint="Leave out --strict to import the file with those lines repaired as the import "
+            "summary describes, or export the chat again.",
+        )
+        self.issues = list(issues)
 
 
 class UsageError(PushPullError):

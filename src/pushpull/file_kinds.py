@@ -54,7 +54,7 @@ _KINDS = {
     ),
     "binary": FileKind(
         key="binary",
-        words="binary data, not text",
+        words="binary data",
         advice="The file may be damaged or of another kind. " + _EXPORT_AGAIN,
     ),
 }

@@ -213,3 +213,26 @@ def test_the_import_summary_names_the_lines_it_could_not_read(
     out = " ".join(capsys.readouterr().out.split())
     assert "2 parts of the file could not be read as they were — lines 3, 5" in out
     assert "(kept as part of the previous message)" in out
+
+
+def test_strict_import_refuses_a_file_with_repaired_lines_and_stores_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "WhatsApp Chat with Kai.txt"
+    export.write_text(
+        "3/2/21, 18:00 - Noor: hi\n3/2/21, 18:01 - Kai: hey\n"
+        "31/31/21, 18:02 - Kai: impossible date\n3/2/21, 18:04 - Noor: ok\n",
+        encoding="utf-8",
+    )
+    home = str(tmp_path / "home")
+    assert run(["--home", home, "import", str(export), "--me", "Noor", "--strict"]) == 3
+    err = " ".join(capsys.readouterr().err.replace("│", " ").split())
+    assert "1 part of the file could not be read as it was (line 3), so nothing was" in err
+    assert "--strict" in err
+    assert run(["--home", home, "conversations", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    # a clean file goes through --strict as usual; the same file without it is repaired
+    clean = tmp_path / "WhatsApp Chat with Ash.txt"
+    clean.write_text("3/2/21, 18:00 - Noor: hi\n3/2/21, 18:01 - Ash: hey\n", encoding="utf-8")
+    assert run(["--home", home, "import", str(clean), "--me", "Noor", "--strict"]) == 0
+    assert run(["--home", home, "import", str(export), "--me", "Noor"]) == 0

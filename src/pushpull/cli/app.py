@@ -163,13 +163,21 @@ def import_(
             "from_me, time_format.",
         ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Refuse a file with any line that could not be read as it was (nothing of it "
+            "is imported) instead of repairing it.",
+        ),
+    ] = False,
 ) -> None:
     """Import chat exports into the local store (safe to repeat: nothing is added twice)."""
     console = out()
     options = _options(chat, column or [])
     with open_store() as store:
         for path in paths:
-            result = _import_one(store, path, me, as_, fmt, options, console)
+            result = _import_one(store, path, me, as_, fmt, options, console, strict=strict)
             print_import(console, result)
             for conv in result.conversations:
                 if conv.me is None:
@@ -184,6 +192,8 @@ def _import_one(
     fmt: str | None,
     options: dict[str, str],
     console: Console,
+    *,
+    strict: bool = False,
 ) -> ImportResult:
     size = path.stat().st_size if path.is_file() else 0
     with Progress(
@@ -202,7 +212,14 @@ def _import_one(
             progress.advance(task, n)
 
         return import_file(
-            store, path, me=me, name=name, fmt=fmt, options=options, on_bytes=advance
+            store,
+            path,
+            me=me,
+            name=name,
+            fmt=fmt,
+            options=options,
+            on_bytes=advance,
+            strict=strict,
         )
 
 

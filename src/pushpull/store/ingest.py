@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 from duckdb import DuckDBPyConnection
 
-from pushpull.errors import ParseError, ParticipantError, UsageError
+from pushpull.errors import ParseError, ParticipantError, StrictImportError, UsageError
 from pushpull.model import ParseIssue
 from pushpull.registry import InputLimits
 from pushpull.sources import ExportFile, detect, get_source, read_frame
@@ -69,6 +69,7 @@ def import_file(
     options: Mapping[str, str] | None = None,
     on_bytes: Callable[[int], None] | None = None,
     limits: InputLimits | None = None,
+    strict: bool = False,
 ) -> ImportResult:
     """Import ``path`` (format ``fmt`` or detected) into ``store``; see the module docstring.
 
@@ -76,7 +77,8 @@ def import_file(
     user's name in it; ``options`` are format settings (``chat`` picks one chat of a
     multi-chat export; CSV column names for the generic format). ``limits`` replaces the
     default :class:`~pushpull.registry.InputLimits` (a file past one raises
-    ``InputLimitError`` and nothing is imported).
+    ``InputLimitError`` and nothing is imported). ``strict`` refuses a file with any line that
+    needed repair (``StrictImportError``; nothing is imported).
     """
     file = ExportFile(path, options=options, on_bytes=on_bytes, limits=limits)
     sha = file_sha256(file.path)
@@ -94,6 +96,8 @@ def import_file(
     frame = read_frame(source, file)
     messages, issues = frame.messages, frame.issues
     del frame
+    if strict and issues:
+        raise StrictImportError(file.path, issues)
     if messages.height == 0:
         raise ParseError(
             "no messages were found in it.",
