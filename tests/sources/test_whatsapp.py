@@ -200,6 +200,10 @@ GOLDEN: dict[str, tuple[dict[tuple[str, str], int], int]] = {
     "brackets_no_comma.txt": ({("Hana", "text"): 2, ("Femi", "text"): 1}, 0),
     "brackets_ymd_no_seconds.txt": ({("Jordan", "text"): 2, ("Alex", "text"): 1}, 0),
     "brackets_slash_no_seconds.txt": ({("Ines", "text"): 2, ("Oskar", "text"): 1}, 0),
+    "name_then_newline.txt": ({("Jo Park", "text"): 2, ("Ana Lima", "text"): 2}, 0),
+    "dot_after_time.txt": ({("Rafa", "text"): 2, ("Lu", "text"): 1}, 0),
+    "foreign_header_in_body.txt": ({("Mara Olsen", "text"): 2, ("Tom Berg", "text"): 2}, 1),
+    "mixed_styles.txt": ({("Kit", "text"): 3, ("Dee", "text"): 2}, 4),
 }
 
 
@@ -899,3 +903,53 @@ def test_sniff_survives_binary_garbage(tmp_path: Path) -> None:
     assert SOURCE.sniff(ExportFile(path)).confidence == 0
     path.write_bytes(b"PK\x03\x04" + bytes(300))  # a zip header and nothing behind it
     assert SOURCE.sniff(ExportFile(path)).confidence == 0
+
+
+def test_a_name_ending_its_line_starts_a_message_whose_text_follows() -> None:
+    """ "Name:" alone on its line (the phone drops the space when the text starts on the next
+    line) is Name's message, not a system line with an empty sender."""
+    messages, issues = read(DATA / "name_then_newline.txt")
+    assert issues == []
+    assert [(m.sender, m.kind, m.text, m.line) for m in messages] == [
+        ("Jo Park", Kind.TEXT, "Great!", 1),
+        ("Jo Park", Kind.TEXT, "\n\n\nsee below", 2),
+        ("Ana Lima", Kind.TEXT, "ok: noted", 6),
+        ("Ana Lima", Kind.TEXT, "", 7),
+    ]
+
+
+def test_a_dot_after_the_time_is_read() -> None:
+    messages, issues = read(DATA / "dot_after_time.txt")
+    assert issues == []
+    assert [m.sent_at for m in messages] == [
+        datetime(2024, 3, 5, 13, 34),
+        datetime(2024, 3, 5, 13, 35),
+        datetime(2024, 3, 5, 13, 40),
+    ]
+    assert messages[2].text == "¿café a las 5?"
+
+
+def test_a_header_in_another_date_style_inside_a_message_stays_in_it() -> None:
+    """A phone writes every date of an export alike: "[1.2.2019, …]" in a "[dd.mm.yy, …]" file
+    is a line someone pasted, kept in the message above, with a warning naming its line."""
+    messages, issues = read(DATA / "foreign_header_in_body.txt")
+    assert [m.line for m in messages] == [1, 2, 4, 5]
+    assert messages[1].text == (
+        "hi, look what I found:\n[1.2.2019, 08:00:00] Tom Berg: the first thing you ever wrote me"
+    )
+    (issue,) = issues
+    assert issue.line == 3 and "1.2.2019, 08:00:00" in issue.reason
+    assert issue.action == "kept as part of the previous message"
+
+
+def test_a_file_joining_several_date_styles_reads_each_and_says_where_they_change() -> None:
+    messages, issues = read(DATA / "mixed_styles.txt")
+    assert [(m.sender, m.sent_at) for m in messages] == [
+        ("Kit", datetime(2023, 5, 5, 15, 48, 11)),
+        ("Kit", datetime(2021, 11, 8, 9, 41, 32)),
+        ("Dee", datetime(2023, 1, 23, 3, 19)),
+        ("Dee", datetime(2023, 5, 4, 16, 13, 23)),  # "~ Dee": not in the contacts, same person
+        ("Kit", datetime(2022, 7, 19, 23, 32)),
+    ]
+    assert [i.line for i in issues] == [2, 3, 4, 5]
+    assert all("date style changes here" in i.reason for i in issues)

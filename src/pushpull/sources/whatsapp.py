@@ -13,6 +13,15 @@ prefix and the name. Lines that do not start that way continue the message above
 whose date or time is impossible (month 13, 25:61) is kept as text of the message above, with a
 ``ParseIssue``; text before the first message becomes a system message, with a ``ParseIssue``.
 
+A phone writes every date of one export alike, so the style most lines use (bracketed or not,
+the date's separator, year first or last, its digits) is the file's: a line in another style,
+even one shaped like "date time - Name: text", is text of the message above (someone pasted
+it), with a ``ParseIssue`` naming it. Only when no style covers three quarters of the message
+lines (chats exported on different phones, joined into one file) does every line in any style
+start a message, each style with its own date order, and a ``ParseIssue`` marks each line where
+the style changes. A dot may follow the time (``13:34. - Name:``), and ``Name:`` may end its
+line when the text starts on the next one.
+
 The layout is read from the first lines; the date order is decided once for the whole file:
 
 1. a 4-digit first field means year-month-day;
@@ -60,7 +69,7 @@ from typing import ClassVar
 import polars as pl
 
 from pushpull.errors import ParseError, UnreadableFileError
-from pushpull.frame import FRAME_SCHEMA, MessageFrame
+from pushpull.frame import FRAME_SCHEMA, MessageFrame, messages_to_frame
 from pushpull.model import Kind, Message, ParseIssue
 from pushpull.registry import ExportFile, ExportZip, Sniff, register
 
@@ -80,6 +89,9 @@ _UNSEEN = object()
 #: The spaces that may stand before AM/PM.
 _SPACE = "[ \u00a0\u202f]"
 _SPACES = " \u00a0\u202f"
+#: Between a clock and its AM/PM: a space of any width, or "_" where a tool replaced one.
+_GAP = "[ \u00a0\u202f_]"
+_GAPS = _SPACES + "_"
 #: Between the date and the time: ", ", " ", "," or the French " à ".
 _DATE_TIME = "(?:, (?:à )?| (?:à )?|,)"
 #: Bytes decoded at a time (cut at a line end), so that memory stays small for large exports.
@@ -194,7 +206,7 @@ def _vocabulary() -> _Vocabulary:
 
 def _token(text: str) -> str:
     """An AM/PM token as looked up: lower case, without spaces."""
-    return "".join(c for c in text.lower() if c not in _SPACES)
+    return "".join(c for c in text.lower() if c not in _GAPS)
 
 
 # --------------------------------------------------------------------------- layout
@@ -204,9 +216,9 @@ def _token(text: str) -> str:
 def _general() -> re.Pattern[str]:
     """Any WhatsApp message prefix (either layout), for sniffing and reading the layout."""
     return re.compile(
-        rf"^{_MARK}*(\[)?(\d{{1,4}})([./-])(\d{{1,2}})\3(\d{{2,4}})({_DATE_TIME})"
-        rf"(\d{{1,2}})[:.](\d{{2}})(?:[:.](\d{{2}}))?(?:{_SPACE}?({_vocabulary().ampm_pattern}))?"
-        r"(?(1)\] | [-–] )",
+        rf"^{_MARK}*(\[)?(\d{{1,4}})([./-])(\d{{1,2}})\3(\d{{2,4}}|\d(?!\d))({_DATE_TIME})"
+        rf"(\d{{1,2}})[:.](\d{{2}})(?:[:.](\d{{2}}))?(?:{_GAP}?({_vocabulary().ampm_pattern}))?"
+        r"\.?(?(1)\] | [-–] )",
         re.MULTILINE,
     )
 
@@ -221,15 +233,51 @@ class _Layout:
     us_clock: bool
     #: What stands between date and time on most lines (", ", " ", " à ").
     date_time: str = ", "
+    #: Digits of the year on most lines (2 or 4; None: either): a phone writes every date of
+    #: an export alike, so a line with the other width is text someone pasted or typed.
+    year_digits: int | None = None
+    #: No style covers most lines (chats exported on different phones joined in one file):
+    #: every line in any style starts a message (``_mixed_rows``).
+    mixed: bool = False
+
+
+#: The share of message lines the commonest style must cover for the rest to count as text.
+_DOMINANT_SHARE = 0.75
+#: A style: bracketed (iOS), date separator, year first, year digits. (What stands between
+#: date and time varies within one export, and is not part of it.)
+_StyleKey = tuple[bool, str, bool, int]
+
+
+def _style_of(m: re.Match[str]) -> _StyleKey:
+    year_first = len(m.group(2)) == 4
+    digits = 4 if year_first else len(m.group(5))
+    return (m.group(1) is not None, m.group(3), year_first, digits)
+
+
+def _layout_for(
+    key: _StyleKey, us_clock: bool, *, date_time: str = ", ", mixed: bool = False
+) -> _Layout:
+    ios, sep, year_first, digits = key
+    return _Layout(
+        ios=ios,
+        sep=sep,
+        order="ymd" if year_first else "",
+        us_clock=us_clock,
+        date_time=date_time,
+        year_digits=digits,
+        mixed=mixed,
+    )
 
 
 def _read_layout(sample: str) -> _Layout | None:
     """The layout most message prefixes in ``sample`` use, or None when none is there."""
-    votes: dict[tuple[bool, str, bool, str], int] = {}
+    votes: dict[_StyleKey, int] = {}
+    joins: dict[tuple[_StyleKey, str], int] = {}
     us_clock = False
     for n, m in enumerate(_general().finditer(sample)):
-        key = (m.group(1) is not None, m.group(3), len(m.group(2)) == 4, m.group(6))
+        key = _style_of(m)
         votes[key] = votes.get(key, 0) + 1
+        joins[key, m.group(6)] = joins.get((key, m.group(6)), 0) + 1
         ampm = m.group(10)
         if ampm and ampm[0] in "AP":
             us_clock = True
@@ -237,14 +285,11 @@ def _read_layout(sample: str) -> _Layout | None:
             break
     if not votes:
         return None
-    ios, sep, year_first, date_time = max(votes, key=lambda k: votes[k])
-    return _Layout(
-        ios=ios,
-        sep=sep,
-        order="ymd" if year_first else "",
-        us_clock=us_clock,
-        date_time=date_time,
-    )
+    top = max(votes, key=lambda k: votes[k])
+    date_time = max((j for j in joins if j[0] == top), key=lambda j: joins[j])[1]
+    total = sum(votes.values())
+    mixed = total >= 3 and votes[top] < _DOMINANT_SHARE * total
+    return _layout_for(top, us_clock, date_time=date_time, mixed=mixed)
 
 
 #: The year and the clock up to its minutes, as the date order is decided on them (ASCII
@@ -310,10 +355,12 @@ def _stamp_pattern(layout: _Layout, *, capture: bool = True) -> str:
     if layout.order == "ymd":
         date = rf"\d{{4}}{s}\d{{1,2}}{s}\d{{1,2}}"
     else:
-        date = rf"\d{{1,2}}{s}\d{{1,2}}{s}\d{{2,4}}"
+        year = f"{{{layout.year_digits}}}" if layout.year_digits else "{2,4}"
+        date = rf"\d{{1,2}}{s}\d{{1,2}}{s}\d{year}"
     # The lookahead makes a 24 h clock (no AM/PM) fail fast instead of trying every token.
-    ampm = rf"(?:{_SPACE}?(?=[{_vocabulary().ampm_initials}]){_vocabulary().ampm_pattern})?"
-    clock = rf"\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?{ampm}"
+    ampm = rf"(?:{_GAP}?(?=[{_vocabulary().ampm_initials}]){_vocabulary().ampm_pattern})?"
+    # some phones put a dot after the time ("13:34. - Name: ...")
+    clock = rf"\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?{ampm}\.?"
     group = "(" if capture else "(?:"
     return rf"{group}{date}){_DATE_TIME}{group}{clock})"
 
@@ -326,7 +373,8 @@ def _line_pattern(layout: _Layout) -> re.Pattern[str]:
     """
     stamp = _stamp_pattern(layout, capture=False)
     stamp = rf"\[{stamp}\] " if layout.ios else rf"{stamp} [-–] "
-    return re.compile(rf"\n({_MARK}*{stamp})(?:([^\n]*?): )?")
+    # "Name: text", or "Name:" ending the line when the text starts on the next one
+    return re.compile(rf"\n({_MARK}*{stamp})(?:([^\n]*?):(?: |(?=\n|\Z)))?")
 
 
 _CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(.*)", re.DOTALL)
@@ -364,6 +412,8 @@ class _Clock:
             return None
         h, mi, s = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
         token = _token(m.group(4))
+        if token.endswith(".") and token not in self.ampm:  # "13:34." or "1:34 p.m.."
+            token = token[:-1]
         if token:
             pm = self.ampm.get(token)
             # Some phones write midnight as "00:08 a. m." rather than "12:08 a. m.".
@@ -609,7 +659,13 @@ def _rows(
     line goes through ``_Bodies.special``.
     """
     layout = _layout_of(data, start, path)
-    order = layout.order or _decide_order(_text_lines(data, start, path)[1], layout)
+    if layout.mixed:
+        yield from _mixed_rows(data, start, path, names)
+        return
+    lines = _text_lines(data, start, path)[1]
+    order = layout.order or _decide_order(lines, layout)
+    foreign = _foreign_headers(lines, layout)
+    del lines
     clock = _Clock(layout, order)
     split = _line_pattern(layout).split
     bodies = _Bodies(names)
@@ -681,6 +737,111 @@ def _rows(
         p_body = p_body[:-1]
     s, t, k, files = special(p_sender, p_body)
     yield (p_at, s, t, k, files, p_line)
+    yield from foreign
+
+
+#: A line that starts with a date in any style (Rust regex: the cheap first filter).
+_ANY_DATE = rf"^{_MARK}*\[?[0-9]{{1,4}}[./-][0-9]{{1,2}}[./-][0-9]{{2,4}}"
+_NAMED = re.compile(r"[^\n]*?:(?: |$)")
+
+
+def _describe(m: re.Match[str]) -> str:
+    """A header's date and time as written, for a warning."""
+    return m.group(0).strip(_PREFIX_EDGES)
+
+
+def _foreign_headers(lines: pl.Series, layout: _Layout) -> list[ParseIssue]:
+    """Lines that look like a message start ("date time - Name: ") in another style than the
+    file's: a phone writes every date of an export alike, so these are text of the message
+    above (a pasted line, or a chat copied into a message). One warning each."""
+    frame = lines.to_frame("line").with_row_index("number", offset=1)
+    line = pl.col("line")
+    suspects = frame.filter(
+        line.str.contains(_ANY_DATE) & ~line.str.contains(_polars_prefix(layout))
+    )
+    issues = []
+    for number, text in suspects.iter_rows():
+        m = _general().match(text)
+        if m is None or not _NAMED.match(text, m.end()):
+            continue
+        issues.append(
+            ParseIssue(
+                line=int(number),
+                reason=f"this line looks like the start of a message, but its date style "
+                f"({_describe(m)}) is not the one the rest of the file uses",
+                raw=text[:200],
+            )
+        )
+    return issues
+
+
+def _mixed_rows(
+    data: bytes, start: int, path: Path, names: frozenset[str]
+) -> Iterator[_Row | ParseIssue]:
+    """The messages of a file with no single date style (chats from several phones joined):
+    every line in any style starts a message, each style read with its own date order, and
+    a warning marks each line where the style changes."""
+    text, lines = _text_lines(data, start, path)
+    del text
+    found = [_general().match(line) for line in lines.to_list()]
+    by_style: dict[_StyleKey, list[str]] = {}
+    us_clock = False
+    for line, m in zip(lines.to_list(), found, strict=True):
+        if m is not None:
+            by_style.setdefault(_style_of(m), []).append(line)
+            us_clock = us_clock or bool(m.group(10) and m.group(10)[0] in "AP")
+    clocks = {}
+    for key, style_lines in by_style.items():
+        layout = _layout_for(key, us_clock)
+        order = layout.order or _decide_order(pl.Series("line", style_lines), layout)
+        clocks[key] = _Clock(layout, order)
+    bodies = _Bodies(names)
+    held: tuple[datetime, str | None, list[str], int] | None = None
+    preamble: list[str] = []
+    style: _StyleKey | None = None
+    for number, (line, m) in enumerate(zip(lines.to_list(), found, strict=True), start=1):
+        at = None
+        if m is not None:
+            key = _style_of(m)
+            at = clocks[key].at(m.group(0))
+            if at is None:
+                yield _impossible(number, m.group(0), line, held is not None)
+        if m is None or at is None:
+            if held is not None:
+                held[2].append(line)
+            else:
+                preamble.append(line)
+            continue
+        if style is not None and key != style:
+            yield ParseIssue(
+                line=number,
+                reason=f"the date style changes here (to {_describe(m)}): the file seems to "
+                "join chats exported on different phones",
+                raw=line[:200],
+                action="read as the start of a message",
+            )
+        style = key
+        if held is not None:
+            yield _emit(held, bodies)
+        else:
+            yield from _preamble("\n" + "\n".join(preamble), at)
+        rest = line[m.end() :]
+        named = _NAMED.match(rest)
+        if named is not None:
+            sender: str | None = named.group(0).rstrip(" ")[:-1]
+            body = rest[named.end() :]
+        else:
+            sender, body = None, rest
+        held = (at, sender, [body], number)
+    if held is None:
+        raise _no_messages(path)
+    yield _emit(held, bodies)
+
+
+def _emit(held: tuple[datetime, str | None, list[str], int], bodies: _Bodies) -> _Row:
+    at, raw_sender, parts, number = held
+    sender, text, kind, files = bodies.special(raw_sender, "\n".join(parts))
+    return (at, sender, text, kind, files, number)
 
 
 def _preamble(text: str, at: datetime) -> Iterator[_Row | ParseIssue]:
@@ -724,8 +885,25 @@ def _frame(data: bytes, start: int, path: Path, names: frozenset[str], chat: str
     is ``_Bodies.special`` written in columns (a test holds the two to the same answers).
     """
     layout = _layout_of(data, start, path)
+    if layout.mixed:
+        found = messages_to_frame(
+            Message(
+                sent_at=row[0],
+                sender=row[1],
+                text=row[2],
+                kind=row[3],
+                attachments=row[4],
+                line=row[5],
+                chat=chat,
+            )
+            if isinstance(row, tuple)
+            else row
+            for row in _mixed_rows(data, start, path, names)
+        )
+        return found
     text, lines = _text_lines(data, start, path)
     clock = _Clock(layout, layout.order or _decide_order(lines, layout))
+    foreign = _foreign_headers(lines, layout)
     cut = _cut_lines(lines, layout)
     del lines
     bodies = _Bodies(names)
@@ -785,6 +963,7 @@ def _frame(data: bytes, start: int, path: Path, names: frozenset[str], chat: str
             schema=out.schema,
         )
         out = pl.concat([head, out])
+    issues.extend(foreign)
     frame = out.select(
         "sent_at",
         pl.lit(None, dtype=pl.Int32).alias("utc_offset_s"),
@@ -823,6 +1002,17 @@ def _cut_lines(lines: pl.Series, layout: _Layout) -> pl.DataFrame:
             .alias("after"),
         )
         .unnest("stamp", "after")
+        .with_columns(
+            # "Name:" ending the line (its text starts on the next one) is "Name: " and ""
+            pl.when(pl.col("tail").is_null() & pl.col("head").str.ends_with(":"))
+            .then(pl.col("head").str.strip_suffix(":"))
+            .otherwise(pl.col("head"))
+            .alias("head"),
+            pl.when(pl.col("tail").is_null() & pl.col("head").str.ends_with(":"))
+            .then(pl.lit(""))
+            .otherwise(pl.col("tail"))
+            .alias("tail"),
+        )
         .collect()
     )
 
