@@ -34,8 +34,8 @@ serve: install
 	$(BIN)/pushpull serve
 
 lint: dev
-	$(BIN)/ruff check src tests bench fuzz
-	$(BIN)/ruff format --check src tests bench fuzz
+	$(BIN)/ruff check src tests bench fuzz tools
+	$(BIN)/ruff format --check src tests bench fuzz tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

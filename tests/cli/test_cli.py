@@ -220,8 +220,8 @@ def test_strict_import_refuses_a_file_with_repaired_lines_and_stores_nothing(
 ) -> None:
     export = tmp_path / "WhatsApp Chat with Kai.txt"
     export.write_text(
-        "3/2/21, 18:00 - Noor: hi\n3/2/21, 18:01 - Kai: hey\n"
-        "31/31/21, 18:02 - Kai: impossible date\n3/2/21, 18:04 - Noor: ok\n",
+        "13/2/21, 18:00 - Noor: hi\n13/2/21, 18:01 - Kai: hey\n"
+        "31/31/21, 18:02 - Kai: impossible date\n13/2/21, 18:04 - Noor: ok\n",
         encoding="utf-8",
     )
     home = str(tmp_path / "home")
@@ -233,6 +233,6 @@ def test_strict_import_refuses_a_file_with_repaired_lines_and_stores_nothing(
     assert json.loads(capsys.readouterr().out) == []
     # a clean file goes through --strict as usual; the same file without it is repaired
     clean = tmp_path / "WhatsApp Chat with Ash.txt"
-    clean.write_text("3/2/21, 18:00 - Noor: hi\n3/2/21, 18:01 - Ash: hey\n", encoding="utf-8")
+    clean.write_text("13/2/21, 18:00 - Noor: hi\n13/2/21, 18:01 - Ash: hey\n", encoding="utf-8")
     assert run(["--home", home, "import", str(clean), "--me", "Noor", "--strict"]) == 0
     assert run(["--home", home, "import", str(export), "--me", "Noor"]) == 0

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pushpull.errors import ParseError, UnknownFormatError
+from pushpull.errors import ParseError, UnknownFormatError, UsageError
 from pushpull.frame import messages_to_frame
 from pushpull.model import Kind, Message, ParseIssue
 from pushpull.registry import ExportFile, detect
@@ -187,14 +187,14 @@ GOLDEN: dict[str, tuple[dict[tuple[str, str], int], int]] = {
     "ymd_dash.txt": ({("Åsa", "text"): 1, ("Åsa", "media"): 1, ("Søren", "text"): 1}, 0),
     "ymd_slash.txt": ({("李娜", "text"): 1, ("王伟", "text"): 1}, 0),
     "late_day.txt": ({("Noa", "text"): 2, ("Eitan", "text"): 2}, 0),
-    "ambiguous_us.txt": ({("Sam", "text"): 1, ("Alex", "text"): 1}, 0),
-    "ambiguous_24h.txt": ({("Sam", "text"): 1, ("Alex", "text"): 1}, 0),
-    "ambiguous_backwards.txt": ({("Sam", "text"): 2, ("Alex", "text"): 1}, 0),
+    "ambiguous_us.txt": ({("Sam", "text"): 1, ("Alex", "text"): 1}, 1),
+    "ambiguous_24h.txt": ({("Sam", "text"): 1, ("Alex", "text"): 1}, 1),
+    "ambiguous_backwards.txt": ({("Sam", "text"): 2, ("Alex", "text"): 1}, 1),
     "preamble.txt": ({("", "system"): 1, ("Sam", "text"): 1, ("Alex", "text"): 1}, 2),
     "midnight_am.txt": ({("Robin", "text"): 2, ("Casey", "text"): 1, ("", "system"): 1}, 0),
     "media_lowercase.txt": (
         {("Noor", "text"): 1, ("Noor", "media"): 1, ("Kai", "media"): 1, ("Kai", "text"): 1},
-        0,
+        1,
     ),
     "ios_tilde.txt": ({("Leo", "text"): 2, ("Sam", "text"): 1}, 0),
     "brackets_no_comma.txt": ({("Hana", "text"): 2, ("Femi", "text"): 1}, 0),
@@ -927,6 +927,22 @@ def test_a_dot_after_the_time_is_read() -> None:
         datetime(2024, 3, 5, 13, 40),
     ]
     assert messages[2].text == "¿café a las 5?"
+
+
+def test_a_file_that_cannot_tell_day_from_month_says_what_it_assumed(tmp_path: Path) -> None:
+    messages, issues = read(DATA / "ambiguous_24h.txt")
+    (doubt,) = issues
+    assert doubt.line is None and "cannot be told apart" in doubt.reason
+    assert "--date-order" in doubt.action
+    other = "mdy" if "day/month" in doubt.reason else "dmy"
+    chosen = SOURCE.read_frame(
+        ExportFile(DATA / "ambiguous_24h.txt", options={"date_order": other})
+    )
+    assert chosen.issues == []
+    swapped = chosen.messages.get_column("sent_at").to_list()
+    assert swapped != [m.sent_at for m in messages]
+    with pytest.raises(UsageError, match="not a date order"):
+        SOURCE.read_frame(ExportFile(DATA / "ambiguous_24h.txt", options={"date_order": "ydm"}))
 
 
 def test_a_header_in_another_date_style_inside_a_message_stays_in_it() -> None:

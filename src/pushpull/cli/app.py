@@ -163,6 +163,14 @@ def import_(
             "from_me, time_format.",
         ),
     ] = None,
+    date_order: Annotated[
+        str | None,
+        typer.Option(
+            "--date-order",
+            help="WhatsApp: read dates as dmy (day first) or mdy (month first) when the file "
+            "cannot tell (no day above 12).",
+        ),
+    ] = None,
     strict: Annotated[
         bool,
         typer.Option(
@@ -175,6 +183,8 @@ def import_(
     """Import chat exports into the local store (safe to repeat: nothing is added twice)."""
     console = out()
     options = _options(chat, column or [])
+    if date_order is not None:
+        options["date_order"] = date_order
     with open_store() as store:
         for path in paths:
             result = _import_one(store, path, me, as_, fmt, options, console, strict=strict)

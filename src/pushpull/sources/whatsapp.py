@@ -68,7 +68,7 @@ from typing import ClassVar
 
 import polars as pl
 
-from pushpull.errors import ParseError, UnreadableFileError
+from pushpull.errors import ParseError, UnreadableFileError, UsageError
 from pushpull.frame import FRAME_SCHEMA, MessageFrame, messages_to_frame
 from pushpull.model import Kind, Message, ParseIssue
 from pushpull.registry import ExportFile, ExportZip, Sniff, register
@@ -93,7 +93,10 @@ _SPACES = " \u00a0\u202f"
 _GAP = "[ \u00a0\u202f_]"
 _GAPS = _SPACES + "_"
 #: Between the date and the time: ", ", " ", "," or the French " à ".
-_DATE_TIME = "(?:, (?:à )?| (?:à )?|,)"
+_DATE_TIME = "(?:, (?:à )?| (?:à |klo )?|,|،\u200f? ?|\u2009)"
+#: After the year: a dot (Croatian, Serbian "4. 1. 2023."), the year word of Bulgarian and
+#: Macedonian ("4.01.23 г.").
+_YEAR_END = "\\.?(?:[ \u00a0\u202f]?г\\.)?"
 #: Bytes decoded at a time (cut at a line end), so that memory stays small for large exports.
 _CHUNK_BYTES = 4 << 20
 #: How much of the file the layout is read from.
@@ -117,6 +120,10 @@ class _Vocabulary:
     ampm_pattern: str
     #: The letters AM/PM tokens start with (both cases).
     ampm_initials: str
+    #: AM/PM words written before the clock (Chinese, Korean) -> True for PM, and a pattern
+    #: matching any of them with the space that may follow.
+    before: dict[str, bool]
+    before_pattern: str
     #: Whole first lines (trailing spaces and marks removed) -> the kind they stand for.
     exact: dict[str, Kind]
     #: A call notice with a suffix (", Tap to call back", ". 12 min").
@@ -146,6 +153,8 @@ def _vocabulary() -> _Vocabulary:
     tokens = sorted({*data["am"], *data["pm"]}, key=len, reverse=True)
     ampm_pattern = "(?i:" + "|".join(re.escape(t).replace(r"\ ", f"{_SPACE}?") for t in tokens)
     ampm_pattern += ")"
+    ahead = dict.fromkeys(data["am_before"], False) | dict.fromkeys(data["pm_before"], True)
+    ahead_pattern = "(?:" + "|".join(re.escape(t) for t in ahead) + ") ?"
     exact: dict[str, Kind] = {}
     calls: list[str] = []
     notices: list[str] = []
@@ -186,6 +195,8 @@ def _vocabulary() -> _Vocabulary:
         ampm=ampm,
         ampm_pattern=ampm_pattern,
         ampm_initials=initials,
+        before=ahead,
+        before_pattern=ahead_pattern,
         exact=exact,
         call_with_suffix=re.compile(
             "(?:" + "|".join(re.escape(c) for c in longest_first) + r")[,.] [^\n]*\Z"
@@ -216,7 +227,8 @@ def _token(text: str) -> str:
 def _general() -> re.Pattern[str]:
     """Any WhatsApp message prefix (either layout), for sniffing and reading the layout."""
     return re.compile(
-        rf"^{_MARK}*(\[)?(\d{{1,4}})([./-])(\d{{1,2}})\3(\d{{2,4}}|\d(?!\d))({_DATE_TIME})"
+        rf"^{_MARK}*(\[)?(\d{{1,4}})([./-]) ?(\d{{1,2}})\3 ?(\d{{2,4}}|\d(?!\d)){_YEAR_END}"
+        rf"({_DATE_TIME})(?:{_vocabulary().before_pattern})?"
         rf"(\d{{1,2}})[:.](\d{{2}})(?:[:.](\d{{2}}))?(?:{_GAP}?({_vocabulary().ampm_pattern}))?"
         r"\.?(?(1)\] | [-–] )",
         re.MULTILINE,
@@ -239,6 +251,9 @@ class _Layout:
     #: No style covers most lines (chats exported on different phones joined in one file):
     #: every line in any style starts a message (``_mixed_rows``).
     mixed: bool = False
+    #: Spaces inside the date ("4. 1. 2023", "2023. 01. 04."): date and clock are then cut
+    #: apart by pattern, not at the first joiner.
+    spaced: bool = False
 
 
 #: The share of message lines the commonest style must cover for the rest to count as text.
@@ -249,13 +264,23 @@ _StyleKey = tuple[bool, str, bool, int]
 
 
 def _style_of(m: re.Match[str]) -> _StyleKey:
-    year_first = len(m.group(2)) == 4
-    digits = 4 if year_first else len(m.group(5))
+    first, last = m.group(2), m.group(5)
+    # Korean phones write a two-digit year first, with a dot after each field: "23. 1. 4."
+    short_year_first = (
+        len(first) == 2 and len(last) <= 2 and m.string[m.end(5) : m.end(5) + 1] == "."
+    )
+    year_first = len(first) == 4 or short_year_first
+    digits = len(first) if year_first else len(last)
     return (m.group(1) is not None, m.group(3), year_first, digits)
 
 
 def _layout_for(
-    key: _StyleKey, us_clock: bool, *, date_time: str = ", ", mixed: bool = False
+    key: _StyleKey,
+    us_clock: bool,
+    *,
+    date_time: str = ", ",
+    mixed: bool = False,
+    spaced: bool = False,
 ) -> _Layout:
     ios, sep, year_first, digits = key
     return _Layout(
@@ -266,6 +291,7 @@ def _layout_for(
         date_time=date_time,
         year_digits=digits,
         mixed=mixed,
+        spaced=spaced,
     )
 
 
@@ -273,10 +299,13 @@ def _read_layout(sample: str) -> _Layout | None:
     """The layout most message prefixes in ``sample`` use, or None when none is there."""
     votes: dict[_StyleKey, int] = {}
     joins: dict[tuple[_StyleKey, str], int] = {}
+    spaced: set[_StyleKey] = set()
     us_clock = False
     for n, m in enumerate(_general().finditer(sample)):
         key = _style_of(m)
         votes[key] = votes.get(key, 0) + 1
+        if m.group(3) + " " in m.group(0):
+            spaced.add(key)
         joins[key, m.group(6)] = joins.get((key, m.group(6)), 0) + 1
         ampm = m.group(10)
         if ampm and ampm[0] in "AP":
@@ -289,13 +318,13 @@ def _read_layout(sample: str) -> _Layout | None:
     date_time = max((j for j in joins if j[0] == top), key=lambda j: joins[j])[1]
     total = sum(votes.values())
     mixed = total >= 3 and votes[top] < _DOMINANT_SHARE * total
-    return _layout_for(top, us_clock, date_time=date_time, mixed=mixed)
+    return _layout_for(top, us_clock, date_time=date_time, mixed=mixed, spaced=top in spaced)
 
 
 #: The year and the clock up to its minutes, as the date order is decided on them (ASCII
 #: digits: a line counts before any of it is parsed).
 _ORDER_YEAR = "[0-9]{2,4}"
-_ORDER_CLOCK = "(?:, (?:à )?| (?:à )?|,)[0-9]{1,2}[:.][0-9][0-9]"
+_ORDER_CLOCK = _YEAR_END + _DATE_TIME + "[^0-9]{0,3}[0-9]{1,2}[:.][0-9][0-9]"
 #: A day (never a month): 13 to 31.
 _BIG = "(?:1[3-9]|2[0-9]|3[01])"
 
@@ -309,6 +338,7 @@ def _decide_order(lines: pl.Series, layout: _Layout) -> str:
     """
     s = pl.escape_regex(layout.sep)
     lead = f"^{_MARK}*" + (r"\[" if layout.ios else "")
+    s += " ?"  # "4. 1. 2023"
     day = f"{lead}{_BIG}{s}[0-9]{{1,2}}{s}{_ORDER_YEAR}{_ORDER_CLOCK}"
     month = f"{lead}[0-9]{{1,2}}{s}{_BIG}{s}{_ORDER_YEAR}{_ORDER_CLOCK}"
     line = pl.col("line")
@@ -349,18 +379,51 @@ def _decide_order(lines: pl.Series, layout: _Layout) -> str:
     return "mdy" if layout.us_clock else "dmy"
 
 
+_ORDER_WORDS = {"dmy": "day/month", "mdy": "month/day"}
+
+
+def _order_of(
+    lines: pl.Series, layout: _Layout, chosen: str | None
+) -> tuple[str, list[ParseIssue]]:
+    """The date order (``chosen``, from the ``date_order`` option, wins) and, when the file
+    itself cannot tell day from month (no day above 12 anywhere), a warning saying which
+    order was assumed and how to choose the other."""
+    if layout.order:
+        return layout.order, []
+    if chosen in _ORDER_WORDS:
+        return chosen, []
+    order = _decide_order(lines, layout)
+    s = pl.escape_regex(layout.sep) + " ?"
+    lead = f"^{_MARK}*" + (r"\[" if layout.ios else "")
+    big = f"{lead}(?:{_BIG}{s}[0-9]{{1,2}}|[0-9]{{1,2}}{s}{_BIG}){s}{_ORDER_YEAR}{_ORDER_CLOCK}"
+    if lines.str.contains(big).any():
+        return order, []
+    other = "mdy" if order == "dmy" else "dmy"
+    return order, [
+        ParseIssue(
+            line=None,
+            reason="no date in the file has a day above 12, so day and month cannot be told "
+            f"apart; pushpull read the dates as {_ORDER_WORDS[order]}",
+            action=f"read as {_ORDER_WORDS[order]}; if the dates look wrong, import it again "
+            f"with the option date_order={other} (pushpull import --date-order {other})",
+        )
+    ]
+
+
 def _stamp_pattern(layout: _Layout, *, capture: bool = True) -> str:
     """Date, separator and clock of this layout, as groups (date) and (clock) if ``capture``."""
     s = re.escape(layout.sep)
+    s += " ?"  # "4. 1. 2023", "2023. 01. 04."
     if layout.order == "ymd":
-        date = rf"\d{{4}}{s}\d{{1,2}}{s}\d{{1,2}}"
+        date = rf"\d{{{layout.year_digits or 4}}}{s}\d{{1,2}}{s}\d{{1,2}}{_YEAR_END}"
     else:
         year = f"{{{layout.year_digits}}}" if layout.year_digits else "{2,4}"
-        date = rf"\d{{1,2}}{s}\d{{1,2}}{s}\d{year}"
+        date = rf"\d{{1,2}}{s}\d{{1,2}}{s}\d{year}{_YEAR_END}"
     # The lookahead makes a 24 h clock (no AM/PM) fail fast instead of trying every token.
     ampm = rf"(?:{_GAP}?(?=[{_vocabulary().ampm_initials}]){_vocabulary().ampm_pattern})?"
     # some phones put a dot after the time ("13:34. - Name: ...")
-    clock = rf"\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?{ampm}\.?"
+    before = f"(?:{_vocabulary().before_pattern})?"
+    clock = rf"{before}\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?{ampm}\.?"
     group = "(" if capture else "(?:"
     return rf"{group}{date}){_DATE_TIME}{group}{clock})"
 
@@ -378,6 +441,8 @@ def _line_pattern(layout: _Layout) -> re.Pattern[str]:
 
 
 _CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(.*)", re.DOTALL)
+#: A prefix whose date has spaces, cut at the joiner that the clock follows.
+_SPACED_CUT = re.compile(rf"(.+?)({_DATE_TIME})(\D{{0,3}}\d{{1,2}}[:.]\d{{2}}.*)", re.DOTALL)
 
 
 class _Clock:
@@ -386,12 +451,16 @@ class _Clock:
     def __init__(self, layout: _Layout, order: str) -> None:
         self.sep = layout.sep
         self.date_time = layout.date_time
+        self.spaced = layout.spaced
         self.order = order
         self.days: dict[str, datetime | None] = {}
         self.times: dict[str, timedelta | None] = {}
         self.ampm = _vocabulary().ampm
+        self.before = _vocabulary().before
+        self.before_initials = frozenset(w[0] for w in self.before)
 
     def day(self, text: str) -> datetime | None:
+        text = text.removesuffix("г.").rstrip(" .\u00a0\u202f")  # "4. 1. 2023.", "4.01.23 г."
         try:
             a, b, c = (int(p) for p in text.split(self.sep))
             if self.order == "ymd":
@@ -407,11 +476,20 @@ class _Clock:
             return None
 
     def time(self, text: str) -> timedelta | None:
+        ahead = None  # an AM/PM word before the clock ("下午7:00", "오후 7:00")
+        if text[:1] in self.before_initials:
+            word = next((w for w in self.before if text.startswith(w)), None)
+            if word is not None:
+                ahead, text = self.before[word], text[len(word) :].lstrip(" ")
         m = _CLOCK.match(text)
         if m is None:
             return None
         h, mi, s = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
         token = _token(m.group(4))
+        if ahead is not None:
+            if token.strip("."):
+                return None
+            token = "pm" if ahead else "am"
         if token.endswith(".") and token not in self.ampm:  # "13:34." or "1:34 p.m.."
             token = token[:-1]
         if token:
@@ -432,6 +510,9 @@ class _Clock:
         """
         core = prefix.strip(_PREFIX_EDGES)
         date, found, clock = core.partition(self.date_time)
+        if self.spaced:  # the joiner may also stand inside the date: cut before the clock
+            parts = _SPACED_CUT.match(core)
+            date, found, clock = (parts[1], parts[2], parts[3]) if parts else ("", "", "")
         if not found:  # a line with another separator than most
             cut = core.find(" ")
             comma = core.find(",", 0, cut)
@@ -650,7 +731,7 @@ def _impossible(line: int, prefix: str, raw: str, after_first: bool) -> ParseIss
 
 
 def _rows(
-    data: bytes, start: int, path: Path, names: frozenset[str]
+    data: bytes, start: int, path: Path, names: frozenset[str], date_order: str | None = None
 ) -> Iterator[_Row | ParseIssue]:
     """The messages of a UTF-8 export (from byte ``start``) as rows, with issues in between.
 
@@ -663,8 +744,8 @@ def _rows(
         yield from _mixed_rows(data, start, path, names)
         return
     lines = _text_lines(data, start, path)[1]
-    order = layout.order or _decide_order(lines, layout)
-    foreign = _foreign_headers(lines, layout)
+    order, doubts = _order_of(lines, layout, date_order)
+    foreign = _foreign_headers(lines, layout) + doubts
     del lines
     clock = _Clock(layout, order)
     split = _line_pattern(layout).split
@@ -876,7 +957,14 @@ def _gate(v: _Vocabulary) -> str:
     return rf"\A(?:{_MARK}|{heads})|[)>]\z|[)>]\n|\A\z"
 
 
-def _frame(data: bytes, start: int, path: Path, names: frozenset[str], chat: str) -> MessageFrame:
+def _frame(
+    data: bytes,
+    start: int,
+    path: Path,
+    names: frozenset[str],
+    chat: str,
+    date_order: str | None = None,
+) -> MessageFrame:
     """All messages as columns, computed column-wise by Polars (``read_frame``'s path).
 
     The same rules as ``_rows``: a line starts a message when it matches the same prefix
@@ -902,8 +990,9 @@ def _frame(data: bytes, start: int, path: Path, names: frozenset[str], chat: str
         )
         return found
     text, lines = _text_lines(data, start, path)
-    clock = _Clock(layout, layout.order or _decide_order(lines, layout))
-    foreign = _foreign_headers(lines, layout)
+    order, doubts = _order_of(lines, layout, date_order)
+    clock = _Clock(layout, order)
+    foreign = _foreign_headers(lines, layout) + doubts
     cut = _cut_lines(lines, layout)
     del lines
     bodies = _Bodies(names)
@@ -987,14 +1076,16 @@ def _cut_lines(lines: pl.Series, layout: _Layout) -> pl.DataFrame:
     """Per line: its text, its prefix (null unless it looks like a message start), the
     prefix cut in two at the layout's separator (``date``, ``clock``: what ``_Clock.at`` cuts),
     and the text after the prefix cut at the first ": " (``head``, ``tail``)."""
+    stamp = pl.col("prefix").str.splitn(layout.date_time, 2)
+    if layout.spaced:  # the joiner may stand inside the date: cut where the clock starts
+        stamp = pl.col("prefix").str.extract_groups(
+            rf"^(.+?){_DATE_TIME}([^0-9]{{0,3}}[0-9]{{1,2}}[:.][0-9]{{2}}.*)$"
+        )
     return (
         pl.LazyFrame({"line": lines})
         .with_columns(pl.col("line").str.extract(_polars_prefix(layout), 0).alias("prefix"))
         .with_columns(
-            pl.col("prefix")
-            .str.splitn(layout.date_time, 2)
-            .struct.rename_fields(["date", "clock"])
-            .alias("stamp"),
+            stamp.struct.rename_fields(["date", "clock"]).alias("stamp"),
             pl.col("line")
             .str.slice(pl.col("prefix").str.len_chars())
             .str.splitn(": ", 2)
@@ -1409,6 +1500,17 @@ _SETTERS: tuple[Callable[[Message, object], None], ...] = (
 )
 
 
+def _date_order(file: ExportFile) -> str | None:
+    """The ``date_order`` option ("dmy" or "mdy"), checked."""
+    chosen = file.options.get("date_order")
+    if chosen is not None and chosen not in _ORDER_WORDS:
+        raise UsageError(
+            f"date_order={chosen} is not a date order.",
+            hint="Give dmy (day first, as most of the world writes dates) or mdy (month first).",
+        )
+    return chosen
+
+
 @register
 class WhatsAppSource:
     name: ClassVar[str] = "whatsapp"
@@ -1514,7 +1616,7 @@ class WhatsAppSource:
     def read(self, file: ExportFile) -> Iterator[Message | ParseIssue]:
         data, start, chat, names, skipped = self._load(file)
         yield from skipped
-        rows = _rows(data, start, file.path, names)
+        rows = _rows(data, start, file.path, names, _date_order(file))
         if not _SLOTS_MATCH:
             for row in rows:
                 if type(row) is tuple:
@@ -1560,6 +1662,6 @@ class WhatsAppSource:
     def read_frame(self, file: ExportFile) -> MessageFrame:
         """The same messages as :meth:`read`, computed column by column (the store's path)."""
         data, start, chat, names, skipped = self._load(file)
-        frame = _frame(data, start, file.path, names, chat)
+        frame = _frame(data, start, file.path, names, chat, _date_order(file))
         frame.issues[:0] = skipped
         return frame
