@@ -325,7 +325,9 @@ def test_nul_bytes_are_removed_with_a_warning_or_refused(tmp_path: Path, fmt: st
     result, store = _imported(tmp_path, path)
     with store:
         assert result.n_read == len(export.expected)
-        assert [w.action for w in result.warnings] == ["removed the NUL bytes"]
+        # (a short export may also say which day/month order it assumed)
+        actions = [w.action for w in result.warnings if "date_order" not in w.action]
+        assert actions == ["removed the NUL bytes"]
         [(n_nul,)] = store.con.execute(
             "SELECT count(*) FROM messages WHERE contains(text, chr(0)) OR contains(sender, chr(0))"
         ).fetchall()

@@ -330,34 +330,6 @@ def test_a_damaged_zip_is_a_parse_error(tmp_path: Path) -> None:
         _read_all(file)
 
 
-OTHER_FORMATS = {
-    "whatsapp.txt": "12/01/2024, 21:15 - Sam: hello there\n12/01/2024, 21:16 - Alex: hi!\n",
-    "telegram.json": '{\n "name": "Sam",\n "type": "personal_chat",\n "id": 1,\n "messages": [\n'
-    '  {"id": 1, "type": "message", "date": "2024-01-12T21:15:00", "date_unixtime": '
-    '"1705094100", "from": "Sam", "from_id": "user1", "text": "hi"}\n ]\n}\n',
-    "signal.jsonl": '{"timestamp": 1705094100000, "sender": "Sam", "body": "hi"}\n'
-    '{"timestamp": 1705094160000, "sender": "Alex", "body": "hello"}\n',
-    "signal.md": "[2024-01-12 21:15] Sam: hi\n[2024-01-12 21:16] Alex: hello\n",
-    "generic.csv": "timestamp_ms,sender_name,content\n1705094100000,Sam,hi\n",
-    "generic.jsonl": '{"sender_name": "Sam", "timestamp_ms": 1705094100000, "content": "hi"}\n'
-    '{"sender_name": "Alex", "timestamp_ms": 1705094160000, "content": "yo"}\n',
-    "sms.xml": "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"1\">\n"
-    '  <sms protocol="0" address="+15551234" date="1705094100000" type="1" body="hi" />\n'
-    "</smses>\n",
-    "discord.json": '{\n  "guild": {"id": "1", "name": "Direct Messages"},\n  "channel": '
-    '{"id": "2", "type": "DirectTextChat", "name": "Sam"},\n  "messages": [\n    {"id": "3", '
-    '"type": "Default", "timestamp": "2024-01-12T21:15:00+00:00", "content": "hi", "author": '
-    '{"id": "4", "name": "sam", "nickname": "Sam"}}\n  ]\n}\n',
-    "chat.db": "SQLite format 3\x00" + "\x00" * 200,
-}
-
-
-@pytest.mark.parametrize("name", sorted(OTHER_FORMATS))
-def test_other_formats_are_not_taken_for_messenger(tmp_path: Path, name: str) -> None:
-    file = _write(tmp_path, name, OTHER_FORMATS[name].encode("utf-8"))
-    assert get_source("messenger").sniff(file).confidence <= 0.3
-
-
 def test_poll_notices_written_as_text_are_service_lines() -> None:
     path = DATA / "poll_notices" / "message_1.json"
     assert detect(ExportFile(path)).name == "messenger"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 from datetime import datetime
 from pathlib import Path
 
@@ -288,65 +287,6 @@ def test_wrong_input_is_refused(tmp_path: Path, data: bytes) -> None:
 
 
 # --- detection ---------------------------------------------------------------------------------
-
-OTHER_HEADS = {
-    "whatsapp-android": "12/31/23, 9:15 PM - Messages and calls are end-to-end encrypted.\n"
-    "12/31/23, 9:16 PM - Sam: hi\n12/31/23, 9:17 PM - Alex: hey\n",
-    "whatsapp-ios-iso": "[2023-12-31 21:15:07] Sam: hi\n[2023-12-31 21:16:00] Alex: hey\n"
-    "[2023-12-31 21:16:30] Sam: ‎<attached: 00000012-PHOTO-2023-12-31-21-16-30.jpg>\n",
-    "telegram": json.dumps(
-        {
-            "name": "Sam",
-            "type": "personal_chat",
-            "id": 1,
-            "messages": [
-                {
-                    "id": 1,
-                    "type": "message",
-                    "date": "2023-12-31T21:15:07",
-                    "from": "Sam",
-                    "text": "hi",
-                }
-            ],
-        },
-        indent=1,
-    ),
-    "discord": json.dumps(
-        {
-            "guild": {"id": "1"},
-            "channel": {"id": "2"},
-            "messages": [
-                {
-                    "id": "3",
-                    "type": "Default",
-                    "timestamp": "2023-12-31T21:15:07+00:00",
-                    "content": "hi",
-                    "author": {"name": "sam"},
-                }
-            ],
-        },
-        indent=2,
-    ),
-    "messenger": json.dumps(
-        {
-            "participants": [{"name": "Sam"}],
-            "messages": [{"sender_name": "Sam", "timestamp_ms": 1704057307000, "content": "hi"}],
-        },
-        indent=2,
-    ),
-    "sms": "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"1\">\n"
-    '  <sms protocol="0" address="+15551234" date="1704057307000" type="1" body="hi" />\n'
-    "</smses>\n",
-    "generic-csv": "timestamp,sender,text\n2024-01-31T21:15:07,Sam,hi\n",
-    "generic-jsonl": '{"timestamp": "2024-01-31T21:15:07", "sender": "Sam", "text": "hi"}\n',
-}
-
-
-@pytest.mark.parametrize("name", sorted(OTHER_HEADS))
-def test_other_formats_sniff_low(tmp_path: Path, name: str) -> None:
-    path = tmp_path / "chat.md"  # even under signal-export's own file name
-    path.write_text(OTHER_HEADS[name], encoding="utf-8")
-    assert SIGNAL.sniff(ExportFile(path)).confidence <= 0.3
 
 
 def test_imessage_database_sniffs_low(tmp_path: Path) -> None:

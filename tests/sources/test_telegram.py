@@ -406,44 +406,6 @@ def test_account_export_without_chats_says_how_to_export_again(tmp_path: Path) -
     assert "JSON format" in info.value.hint
 
 
-@pytest.mark.parametrize(
-    ("name", "head"),
-    [
-        ("chat.txt", "[06/01/2025, 20:15:07] Sam: hi there\n[06/01/2025, 20:16:00] Alex: hey\n"),
-        ("chat.txt", "06/01/2025, 20:15 - Sam: hi there\n06/01/2025, 20:16 - Alex: hey\n"),
-        (
-            "message_1.json",
-            '{\n  "participants": [{"name": "Sam"}, {"name": "Alex"}],\n  "messages": [\n'
-            '    {"sender_name": "Sam", "timestamp_ms": 1736200000123, "content": "hi"}\n  ],\n'
-            '  "title": "Sam", "thread_path": "inbox/sam_1"\n}',
-        ),
-        (
-            "Direct Messages - Sam.json",
-            '{\n  "guild": {"id": "0", "name": "Direct Messages"},\n  "channel": {"id": "1", '
-            '"type": "DirectTextChat", "name": "Sam"},\n  "messages": [\n    {"id": "2", "type":'
-            ' "Default", "timestamp": "2025-01-06T20:15:07+00:00", "content": "hi", "author": '
-            '{"id": "3", "name": "Sam"}}\n  ]\n}',
-        ),
-        (
-            "main.jsonl",
-            '{"timestamp": "2025-01-06T20:15:07", "sender": "Sam", "text": "hi"}\n'
-            '{"timestamp": "2025-01-06T20:16:00", "sender": "Alex", "text": "hey"}\n',
-        ),
-        ("chat.csv", "timestamp,sender,text\n2025-01-06 20:15:07,Sam,hi\n"),
-        (
-            "sms.xml",
-            "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"1\">\n"
-            '<sms address="+15550100" date="1736200000123" type="1" body="hi" />\n</smses>\n',
-        ),
-        ("chat.md", "[2025-01-06 20:15] Sam: hi  \n\n[2025-01-06 20:16] Me: hey  \n"),
-    ],
-)
-def test_other_formats_are_not_taken_for_telegram(tmp_path: Path, name: str, head: str) -> None:
-    path = tmp_path / name
-    path.write_text(head, encoding="utf-8")
-    assert get_source("telegram").sniff(ExportFile(path)).confidence <= 0.3
-
-
 def test_sqlite_database_is_not_taken_for_telegram(tmp_path: Path) -> None:
     path = tmp_path / "chat.db"
     path.write_bytes(b"SQLite format 3\x00" + bytes(4096))

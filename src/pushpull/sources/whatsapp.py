@@ -1564,6 +1564,8 @@ class WhatsAppSource:
             if weak:
                 return Sniff(0.3, "bracketed dates, but not WhatsApp's '[date, time:seconds]'")
             return Sniff.no("no WhatsApp date-time lines")
+        if weak > 2 * len(hits):  # mostly signal-export's lines: the few others are its too
+            return Sniff(0.3, "bracketed dates, mostly in signal-export's layout")
         share = len(hits) / len(lines)
         if len(hits) >= 2 and share >= 0.2 and hits[0] < 50:
             confidence = 0.95
