@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from pushpull import registry
+from pushpull import export_files
 from pushpull.errors import InputError, InputLimitError, ParseError, UnreadableFileError
 from pushpull.registry import InputLimits
 from pushpull.store import ImportResult, Store, import_file
@@ -82,7 +82,7 @@ def _imported(tmp_path: Path, path: Path, **kwargs: object) -> tuple[ImportResul
 
 
 def _with_limits(monkeypatch: pytest.MonkeyPatch, **limits: int | float) -> None:
-    monkeypatch.setattr(registry, "DEFAULT_LIMITS", InputLimits(**limits))  # type: ignore[arg-type]
+    monkeypatch.setattr(export_files, "DEFAULT_LIMITS", InputLimits(**limits))  # type: ignore[arg-type]
 
 
 def _inside_a_message(export: Rendered) -> int:
