@@ -28,7 +28,7 @@ from pushpull.frame import messages_to_frame
 from pushpull.model import Kind, Message, ParseIssue
 from pushpull.registry import ExportFile, detect
 from pushpull.sources import whatsapp
-from pushpull.sources.whatsapp import WhatsAppSource
+from pushpull.sources.whatsapp import WhatsAppSource, _bodies, _columns, _row_reader, _words
 from pushpull.synth import SCENARIOS, generate, render, write
 from pushpull.synth.render.whatsapp import VARIANTS
 from pushpull.testing import check_round_trip, read_export, tally
@@ -431,7 +431,7 @@ def test_date_order_decided_by_a_line_megabytes_later(tmp_path: Path) -> None:
     body = "".join(f"01/02/2024, 9:{i % 60:02d} AM - Noa: message {i}\n" for i in range(80_000))
     path = tmp_path / "WhatsApp Chat with Noa.txt"
     path.write_text(body + "13/02/2024, 9:00 PM - Eitan: decisive\n", encoding="utf-8")
-    assert path.stat().st_size > 2 * whatsapp._SAMPLE_BYTES
+    assert path.stat().st_size > 2 * _words._SAMPLE_BYTES
     messages, issues = read(path)
     assert not issues and len(messages) == 80_001
     assert messages[0].sent_at == datetime(2024, 2, 1, 9, 0)
@@ -596,7 +596,7 @@ def test_line_ends_and_encodings_do_not_matter(tmp_path: Path) -> None:
 def test_small_chunks_give_the_same_messages(monkeypatch: pytest.MonkeyPatch) -> None:
     """Messages (and issues) that run across the reader's chunk boundaries stay whole."""
     want = {name: read(DATA / name) for name in GOLDEN}
-    monkeypatch.setattr(whatsapp, "_CHUNK_BYTES", 37)
+    monkeypatch.setattr(_row_reader, "_CHUNK_BYTES", 37)
     for name in GOLDEN:
         assert read_export(DATA / name, "whatsapp") == want[name], name
 
@@ -628,7 +628,7 @@ def test_markers_data_file_is_complete() -> None:
 
 def _parts() -> list[str]:
     """Pieces of bodies: every marker the app writes (all languages), things around them."""
-    v = whatsapp._vocabulary()
+    v = _words._vocabulary()
     files = ["IMG-20240101-WA0001.jpg", "STK-20240101-WA0002.webp", "x-STICKER-y.png", ""]
     files += ["Report.pdf • 3 pages", "notes.txt • 2 pages", " "]
     parts = [*v.exact, *v.notices, *v.location, *v.polls, *v.edited]
@@ -642,7 +642,7 @@ def _parts() -> list[str]:
 
 def _classify_both(pairs: list[tuple[str | None, str]]) -> None:
     """``_classify`` (columns) gives what ``_Bodies.special`` (one body at a time) gives."""
-    bodies = whatsapp._Bodies(frozenset({"Report.pdf • 3 pages"}))
+    bodies = _bodies._Bodies(frozenset({"Report.pdf • 3 pages"}))
     want = [bodies.special(raw, body) for raw, body in pairs]
     rows = pl.DataFrame(
         {
@@ -653,7 +653,7 @@ def _classify_both(pairs: list[tuple[str | None, str]]) -> None:
         },
         schema={"i": pl.UInt32, "raw": pl.String, "sender": pl.String, "body": pl.String},
     )
-    got = whatsapp._classify(rows, bodies).sort("i")
+    got = _columns._classify(rows, bodies).sort("i")
     assert got.get_column("i").to_list() == list(range(len(pairs)))
     for (raw, body), expected, row in zip(pairs, want, got.iter_rows(named=True), strict=True):
         sender, text, kind, files = expected
@@ -725,15 +725,15 @@ def _carriable(text: str) -> bool:
     message start or a marker the app writes, and no CR (line ends are normalised)."""
     if "\r" in text or "\x00" in text:
         return False
-    if text[:1] in whatsapp._MARKS + "<" or text.endswith((")", ">")):
+    if text[:1] in _words._MARKS + "<" or text.endswith((")", ">")):
         return False
     if ")\n" in text or ">\n" in text:
         return False
     first = text.partition("\n")[0]
-    if ":" in first or first.rstrip(" \t" + whatsapp._MARKS) in whatsapp._vocabulary().exact:
+    if ":" in first or first.rstrip(" \t" + _words._MARKS) in _words._vocabulary().exact:
         return False
     return not any(
-        line[:1].isdecimal() or line[:1] in "[" + whatsapp._MARKS for line in text.split("\n")[1:]
+        line[:1].isdecimal() or line[:1] in "[" + _words._MARKS for line in text.split("\n")[1:]
     )
 
 
