@@ -27,6 +27,7 @@ class Kind(StrEnum):
     REACTION = "reaction"  # tapbacks and emoji reactions sent as their own record
     POLL = "poll"
     LOCATION = "location"
+    DRAFT = "draft"  # written but never sent (an SMS draft): nobody read it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -216,7 +216,8 @@ def test_every_kind_round_trips(tmp_path: Path) -> None:
     chat = generate("stable", seed=3, days=365)
     for variant in VARIANTS:
         messages = _round_trip(chat, variant, tmp_path / variant)
-        assert {m.kind for m in messages} == set(Kind)
+        # (drafts come only from SMS backups: the generator writes none)
+        assert {m.kind for m in messages} == set(Kind) - {Kind.DRAFT}
 
 
 # --- damage ------------------------------------------------------------------------------------

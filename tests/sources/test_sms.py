@@ -43,7 +43,7 @@ def test_backup_counts_every_thread_sender_and_kind() -> None:
     messages, issues = read_export(BACKUP)
     assert not issues
     assert tally(messages) == {
-        ("", "system"): 1,  # the draft
+        ("Me", "draft"): 1,
         ("Sam", "text"): 2,
         ("Sam", "media"): 1,
         ("Me", "text"): 3,  # sent, failed, and the group reply (the draft is not a message)
@@ -79,12 +79,8 @@ def test_backup_fields() -> None:
     assert (video.sender, video.kind, video.text) == ("Me", Kind.MEDIA, "")
     assert video.attachments == ("VID_0001.mp4",)  # no name: the content location names it
 
-    # a draft nobody received: kept, as a notice rather than a message
-    assert (draft.kind, draft.sender, draft.text) == (
-        Kind.SYSTEM,
-        "",
-        "Draft, never sent: Happy new year",
-    )
+    # a draft nobody received: kept whole, as a draft (which the analysis sets aside)
+    assert (draft.kind, draft.sender, draft.text) == (Kind.DRAFT, "Me", "Happy new year")
     assert (failed.text, failed.from_me) == ("did you get home ok?", True)
 
     assert rtl.text == "שלום! مرحبا 👋"
@@ -346,11 +342,11 @@ def test_an_xml_declaration_naming_an_unreadable_encoding_is_a_parse_error(
         list(get_source("sms").read(ExportFile(path)))
 
 
-def test_a_draft_is_kept_as_a_notice_not_a_message() -> None:
+def test_a_draft_is_kept_as_a_draft_not_a_sent_message() -> None:
     messages, issues = read_export(DATA / "sms-with-draft.xml")
     assert not issues
     assert [(m.sender, m.kind, m.text) for m in messages] == [
         ("Robin", Kind.TEXT, "are you free saturday?"),
-        ("", Kind.SYSTEM, "Draft, never sent: maybe, let me che"),
+        ("Me", Kind.DRAFT, "maybe, let me che"),
         ("Me", Kind.TEXT, "yes! what time?"),
     ]

@@ -17,8 +17,8 @@ from pushpull.errors import ParticipantError, UsageError
 
 __all__ = ["Prepared", "parse_day", "prepare"]
 
-#: Kinds that are not a person writing to the other.
-SET_ASIDE = ("system", "reaction")
+#: Kinds that are not a person writing to the other (a draft was never sent).
+SET_ASIDE = ("system", "reaction", "draft")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

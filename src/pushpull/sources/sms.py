@@ -135,9 +135,8 @@ class SmsBackupSource:
             )
 
 
-#: The ``type`` of an SMS draft, and how its text is kept (a notice, since nobody received it).
+#: The ``type`` of an SMS draft (kept as a ``draft``, which nobody received).
 _DRAFT = "3"
-DRAFT_NOTICE = "Draft, never sent: "
 
 
 def _feed(parser: Any, data: bytes, final: bool, path: Path) -> None:
@@ -262,14 +261,15 @@ def _to_message(record: _Record, path: Path) -> Message:
         # 1 = inbox; 2 sent, 3 draft, 4 outbox, 5 failed, 6 queued are all the user's own.
         from_me = attrs.get("type", "1") != "1"
         if attrs.get("type") == _DRAFT:
-            # Written but never sent: nobody read it, so it is kept as a notice, not a message.
+            # Written but never sent: kept whole, as a draft, which the analysis sets aside
+            # (nobody read it).
             return Message(
                 sent_at=sent_at,
                 utc_offset_s=offset,
-                sender="",
-                from_me=None,
-                text=f"{DRAFT_NOTICE}{attrs.get('body', '')}",
-                kind=Kind.SYSTEM,
+                sender=_ME,
+                from_me=True,
+                text=attrs.get("body", ""),
+                kind=Kind.DRAFT,
                 line=record.line,
                 chat=chat,
             )
