@@ -204,6 +204,7 @@ GOLDEN: dict[str, tuple[dict[tuple[str, str], int], int]] = {
     "dot_after_time.txt": ({("Rafa", "text"): 2, ("Lu", "text"): 1}, 0),
     "foreign_header_in_body.txt": ({("Mara Olsen", "text"): 2, ("Tom Berg", "text"): 2}, 1),
     "mixed_styles.txt": ({("Kit", "text"): 3, ("Dee", "text"): 2}, 4),
+    "old_android_colon.txt": ({("Ines Rocha", "text"): 2, ("Marc", "text"): 1}, 0),
 }
 
 
@@ -938,3 +939,13 @@ def test_a_file_joining_several_date_styles_reads_each_and_says_where_they_chang
     ]
     assert [i.line for i in issues] == [2, 3, 4, 5]
     assert all("date style changes here" in i.reason for i in issues)
+
+
+def test_old_android_exports_with_a_colon_after_the_seconds() -> None:
+    messages, issues = read(DATA / "old_android_colon.txt")
+    assert issues == []
+    assert [(m.sender, m.sent_at, m.text) for m in messages] == [
+        ("Ines Rocha", datetime(2015, 1, 4, 19, 0, 7), "are you coming tonight?"),
+        ("Marc", datetime(2015, 1, 4, 19, 2, 41), "yes: around 8"),
+        ("Ines Rocha", datetime(2015, 1, 13, 8, 15), "good morning"),
+    ]

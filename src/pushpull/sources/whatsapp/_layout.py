@@ -30,7 +30,8 @@ def _general() -> re.Pattern[str]:
         rf"^{_MARK}*(\[)?(\d{{1,4}})([./-]) ?(\d{{1,2}})\3 ?(\d{{2,4}}|\d(?!\d)){_YEAR_END}"
         rf"({_DATE_TIME})(?:{_vocabulary().before_pattern})?"
         rf"(\d{{1,2}})[:.](\d{{2}})(?:[:.](\d{{2}}))?(?:{_GAP}?({_vocabulary().ampm_pattern}))?"
-        r"\.?(?(1)\] | [-–] )",
+        # Android: " - "; old Android exports: ": " straight after the seconds
+        r"\.?(?(1)\] |(?: [-–] |(?<=\d[:.]\d\d[:.]\d\d): ))",
         re.MULTILINE,
     )
 
@@ -54,6 +55,8 @@ class _Layout:
     #: Spaces inside the date ("4. 1. 2023", "2023. 01. 04."): date and clock are then cut
     #: apart by pattern, not at the first joiner.
     spaced: bool = False
+    #: Old Android exports end the prefix with ": " after the seconds ("19:00:07: Name: …").
+    colon_end: bool = False
 
 
 #: The share of message lines the commonest style must cover for the rest to count as text.
@@ -83,6 +86,7 @@ def _layout_for(
     date_time: str = ", ",
     mixed: bool = False,
     spaced: bool = False,
+    colon_end: bool = False,
 ) -> _Layout:
     ios, sep, year_first, digits = key
     return _Layout(
@@ -94,6 +98,7 @@ def _layout_for(
         year_digits=digits,
         mixed=mixed,
         spaced=spaced,
+        colon_end=colon_end,
     )
 
 
@@ -102,12 +107,15 @@ def _read_layout(sample: str) -> _Layout | None:
     votes: dict[_StyleKey, int] = {}
     joins: dict[tuple[_StyleKey, str], int] = {}
     spaced: set[_StyleKey] = set()
+    colons: dict[_StyleKey, int] = {}
     us_clock = False
     for n, m in enumerate(_general().finditer(sample)):
         key = _style_of(m)
         votes[key] = votes.get(key, 0) + 1
         if m.group(3) + " " in m.group(0):
             spaced.add(key)
+        if m.group(1) is None and m.group(0).endswith(": "):
+            colons[key] = colons.get(key, 0) + 1
         joins[key, m.group(6)] = joins.get((key, m.group(6)), 0) + 1
         ampm = m.group(10)
         if ampm and ampm[0] in "AP":
@@ -120,7 +128,14 @@ def _read_layout(sample: str) -> _Layout | None:
     date_time = max((j for j in joins if j[0] == top), key=lambda j: joins[j])[1]
     total = sum(votes.values())
     mixed = total >= 3 and votes[top] < _DOMINANT_SHARE * total
-    return _layout_for(top, us_clock, date_time=date_time, mixed=mixed, spaced=top in spaced)
+    return _layout_for(
+        top,
+        us_clock,
+        date_time=date_time,
+        mixed=mixed,
+        spaced=top in spaced,
+        colon_end=2 * colons.get(top, 0) > votes[top],
+    )
 
 
 #: The year and the clock up to its minutes, as the date order is decided on them (ASCII
@@ -241,7 +256,7 @@ def _line_pattern(layout: _Layout) -> re.Pattern[str]:
     then prefix, sender (None for a system line) and body of each message in turn.
     """
     stamp = _stamp_pattern(layout, capture=False)
-    stamp = rf"\[{stamp}\] " if layout.ios else rf"{stamp} [-–] "
+    stamp = rf"\[{stamp}\] " if layout.ios else stamp + _end(layout)
     # "Name: text", or "Name:" ending the line when the text starts on the next one
     return re.compile(rf"\n({_MARK}*{stamp})(?:([^\n]*?):(?: |(?=\n|\Z)))?")
 
@@ -345,5 +360,10 @@ def _polars_prefix(layout: _Layout) -> str:
     a match without captures several times faster (and Rust's regex has no lookaround)."""
     ampm = f"(?=[{_vocabulary().ampm_initials}])"
     stamp = _stamp_pattern(layout, capture=False).replace(ampm, "")
-    stamp = rf"\[{stamp}\] " if layout.ios else rf"{stamp} [-–] "
+    stamp = rf"\[{stamp}\] " if layout.ios else stamp + _end(layout)
     return rf"^{_MARK}*{stamp}"
+
+
+def _end(layout: _Layout) -> str:
+    """What ends an Android prefix: " - " (or an en dash), or ": " in old exports."""
+    return ": " if layout.colon_end else " [-–] "

@@ -33,7 +33,7 @@ _TRAILING = " \t" + _MARKS
 
 
 #: What surrounds the date and time in a prefix: marks, iOS brackets, Android's " - ".
-_PREFIX_EDGES = _MARKS + "[] -–"
+_PREFIX_EDGES = _MARKS + "[] -–:"
 
 
 _UNSEEN = object()
