@@ -11,7 +11,7 @@ from typing import ClassVar
 import pytest
 
 import pushpull
-from pushpull import registry
+from pushpull import export_files, registry
 from pushpull.errors import (
     AmbiguousFormatError,
     InputLimitError,
@@ -215,7 +215,7 @@ def test_the_zip_index_size_is_read_from_zip64_end_records_too(
         index_bytes = plain.stat().st_size - 22 - z.start_dir
     for path in (plain, zip64):
         with path.open("rb") as f:
-            assert registry._zip_index_bytes(f, path.stat().st_size) == index_bytes
+            assert export_files._zip_index_bytes(f, path.stat().st_size) == index_bytes
         too_small = registry.InputLimits(max_zip_index_bytes=index_bytes - 1)
         with pytest.raises(InputLimitError, match="index") as info:
             ExportFile(path, limits=too_small).zip()
