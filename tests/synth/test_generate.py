@@ -53,7 +53,8 @@ def test_nights_are_quiet() -> None:
 
 def test_every_kind_appears_in_a_long_chat() -> None:
     chat = generate("stable", seed=3, days=365)
-    assert set(Counter(m.kind for m in chat.messages)) == set(Kind)
+    # (drafts come only from SMS backups: the generator writes none)
+    assert set(Counter(m.kind for m in chat.messages)) == set(Kind) - {Kind.DRAFT}
     media = [m for m in chat.messages if m.kind is Kind.MEDIA]
     assert all(len(m.attachments) == 1 for m in media)
     assert any("\n" in m.text for m in chat.messages)
