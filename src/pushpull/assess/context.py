@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from scipy.stats import binomtest
 
 from pushpull.assess.findings import Quote, Span
 from pushpull.assess.sufficiency import DataSufficiency
@@ -115,6 +114,8 @@ class Context:
         A one-sided binomial test of the partner's share of all hits against their share of
         all messages: small counts that differ by chance stay unremarkable.
         """
+        from scipy.stats import binomtest  # lazily: scipy.stats takes ~0.9 s to import
+
         theirs, mine = self.total(families), self.total(families, ME)
         n_theirs, n_mine = self.messages(), self.messages(ME)
         if theirs == 0 or n_theirs + n_mine == 0:
@@ -124,6 +125,8 @@ class Context:
 
     def more_when_distant(self, families: Sequence[str]) -> float:
         """p-value that the partner uses ``families`` more in distant stretches than otherwise."""
+        from scipy.stats import binomtest  # lazily: scipy.stats takes ~0.9 s to import
+
         rows = self.dynamics.series(PARTNER).with_columns(_d=self.distant_mask())
         hits = rows.select(
             pl.sum_horizontal([pl.col(f) for f in families]).alias("h"), "_d", "messages"

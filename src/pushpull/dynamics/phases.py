@@ -26,7 +26,6 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 import ruptures
-from scipy.stats import binomtest
 
 from pushpull.dynamics.config import DynamicsConfig
 
@@ -143,6 +142,8 @@ def _window(phase: Phase) -> pl.Expr:
 
 def _one_sided(daily: pl.DataFrame, phase: Phase, config: DynamicsConfig) -> bool:
     """Did ``phase.person`` pull back from the other during ``phase`` (not just write less)?"""
+    from scipy.stats import binomtest  # lazily: scipy.stats takes ~0.9 s to import
+
     me, other = phase.person, 1 - phase.person
     inside = _window(phase)
 

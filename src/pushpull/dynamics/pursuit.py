@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from scipy.stats import mannwhitneyu
 
 from pushpull.dynamics.cycles import Cycles
 from pushpull.dynamics.phases import Phase
@@ -91,6 +90,8 @@ def _balance(mine: float, theirs: float) -> float:
 
 def _slower_share(mine: np.ndarray, theirs: np.ndarray) -> float | None:
     """P(a reply of theirs is slower than one of mine), ties counting half (Mann–Whitney)."""
+    from scipy.stats import mannwhitneyu  # lazily: scipy.stats takes ~0.9 s to import
+
     if len(mine) < 5 or len(theirs) < 5:
         return None
     u = mannwhitneyu(theirs, mine, method="asymptotic").statistic
