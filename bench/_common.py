@@ -11,7 +11,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["EVERYDAY", "distinct_texts", "peak_mib", "report_checks", "run_child"]
+__all__ = [
+    "EVERYDAY",
+    "distinct_texts",
+    "peak_mib",
+    "report_checks",
+    "run_child",
+    "varied_texts",
+]
 
 #: Everyday words appended to make texts distinct, as real chats mostly are (the generator's
 #: phrase banks repeat, which would let per-distinct-text work such as sentiment look cheap).
@@ -73,6 +80,44 @@ def distinct_texts(texts: Sequence[str], seed: int = 7) -> list[str]:
     for text in texts:
         tail = " ".join(rng.choice(EVERYDAY) for _ in range(rng.randint(1, 3)))
         out.append(f"{text} {tail} {rng.randrange(1000)}" if text else text)
+    return out
+
+
+#: Words that change a sentiment score, as real messages use them: VADER's boosters and
+#: negations, and caps and punctuation that VADER reads.
+_BOOSTERS = ("very", "so", "really", "extremely", "kinda", "totally", "barely", "super")
+_NEGATIONS = ("not", "never", "don't", "isn't", "can't", "won't", "no")
+_ENDINGS = ("", "", "", "!", "!!", "?", "...", " :)", " 😊", " 😢", " ❤️", " lol")
+
+
+def varied_texts(texts: Sequence[str], seed: int = 7) -> list[str]:
+    """Each non-empty text rebuilt from words that carry sentiment, so that almost every text
+    differs in what a sentiment scorer reads (not only in words it ignores): 3 to 12 words drawn
+    from VADER's own lexicon (positive and negative), everyday words, boosters and negations,
+    sometimes in capitals, with the punctuation and emoji people add."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    rng = random.Random(seed)
+    lexicon = SentimentIntensityAnalyzer().lexicon
+    rated = sorted(w for w, v in lexicon.items() if abs(v) >= 0.8 and w.isalpha())
+    out = []
+    for text in texts:
+        if not text:
+            out.append(text)
+            continue
+        words = []
+        for _ in range(rng.randint(3, 12)):
+            roll = rng.random()
+            if roll < 0.35:
+                word = rng.choice(rated)
+            elif roll < 0.45:
+                word = rng.choice(_BOOSTERS)
+            elif roll < 0.52:
+                word = rng.choice(_NEGATIONS)
+            else:
+                word = rng.choice(EVERYDAY)
+            words.append(word.upper() if rng.random() < 0.04 else word)
+        out.append(" ".join(words) + rng.choice(_ENDINGS))
     return out
 
 
