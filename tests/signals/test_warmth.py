@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import math
 
 import pytest
@@ -149,3 +150,20 @@ def test_neutral_texts_that_differ_only_in_plain_words_cost_one_vader_call(
     texts = ["see you at the station at 6", "see you at the cafe at 7", "SEE you at the gym at 9"]
     assert warmth(texts) == [0.0, 0.0, 0.0]
     assert len(calls) == 2  # the all-caps word makes its text a different key
+
+
+def test_scores_shared_out_among_processes_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many distinct keys are scored by one process per core: the scores do not change."""
+    module = importlib.import_module("pushpull.signals.warmth")  # (the name is also a function)
+
+    words = ["good", "bad", "not", "very", "love", "hate", "okay", "SO", "sad", "great", "meh"]
+    texts = [
+        " ".join(words[(i * 7 + j * 3) % len(words)] for j in range(1 + i % 6)) + "!" * (i % 3)
+        for i in range(600)
+    ]
+    alone = module._vader_scores(texts, workers=1)
+    monkeypatch.setattr(module, "POOL_FROM_KEYS", 10)
+    shared = module._vader_scores(texts, workers=2)
+    assert shared == alone
+    analyzer = SentimentIntensityAnalyzer()
+    assert alone[:50] == [analyzer.polarity_scores(t)["compound"] for t in texts[:50]]

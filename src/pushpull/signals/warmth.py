@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import functools
 import math
+import multiprocessing
+import os
 import re
 import string
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,19 +119,35 @@ def _vader_key(text: str, forms: _TokenForms) -> str:
     return " ".join(map(forms.__getitem__, text.split()))
 
 
-def _vader_scores(texts: Sequence[str]) -> list[float]:
-    vader = _vader()
-    forms = _TokenForms(vader)
-    scores: dict[str, float] = {}
-    out: list[float] = []
-    for text in texts:
-        key = _vader_key(text or "", forms)
-        score = scores.get(key)
-        if score is None:
-            score = float(vader.analyzer.polarity_scores(key)["compound"]) if key else 0.0
-            scores[key] = score
-        out.append(score)
-    return out
+#: From this many distinct keys on, they are scored by one process per core: VADER is pure
+#: Python (about 0.1 ms a key), and starting the workers costs about half a second.
+POOL_FROM_KEYS = 40_000
+
+
+def _score_keys(keys: Sequence[str]) -> list[float]:
+    """VADER's compound score of each key (0.0 for an empty one)."""
+    analyzer = _vader().analyzer
+    return [float(analyzer.polarity_scores(k)["compound"]) if k else 0.0 for k in keys]
+
+
+def _vader_scores(texts: Sequence[str], *, workers: int | None = None) -> list[float]:
+    """The score of each text, through its key; many distinct keys are shared out among
+    ``workers`` processes (default: one per core), which gives the same scores."""
+    forms = _TokenForms(_vader())
+    keys = [_vader_key(text or "", forms) for text in texts]
+    distinct = list(dict.fromkeys(keys))
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    if n > 1 and len(distinct) >= POOL_FROM_KEYS:
+        size = -(-len(distinct) // n)
+        chunks = [distinct[i : i + size] for i in range(0, len(distinct), size)]
+        # "spawn": a forked child of a process running Polars' threads could hang
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
+            found = [score for part in pool.map(_score_keys, chunks) for score in part]
+    else:
+        found = _score_keys(distinct)
+    scores = dict(zip(distinct, found, strict=True))
+    return [scores[key] for key in keys]
 
 
 _WORD = re.compile(r"[a-z0-9_]+")
