@@ -195,9 +195,8 @@ def main() -> int:
     for kind in kinds:
         for n in sizes:
             days = SIZES.get(n, max(30, round(1825 * n / 1_000_000)))
-            f = measure(make_frame(n, days, "bank" if kind == "repetitive" else kind),
-                        stages=n < 1_000_000 or args.stages)  # fmt: skip
             path = make_frame(n, days, "bank" if kind == "repetitive" else kind)
+            f = measure(path, stages=n < 1_000_000 or args.stages)
             print(
                 f"{kind:>11}{int(f['messages']):>10,}{int(f['days']):>6}"
                 f"{int(f['unique_texts']):>13,}{int(f['scorer_keys']):>12,}"

@@ -44,6 +44,7 @@ __all__ = [
     "UnreadableFileError",
     "UsageError",
     "WrongPassphraseError",
+    "describe_unread",
 ]
 
 
@@ -179,20 +180,30 @@ class ParseError(InputError):
         self.expected = expected
 
 
+def describe_unread(issues: Sequence[Any]) -> tuple[str, str]:
+    """How many parts of a file could not be read as written, and on which lines ("" when no
+    line is known), in the words the import summary and ``import --strict`` share:
+    ("2 parts of the file could not be read as they were", "lines 3, 5")."""
+    n = len(issues)
+    lines = sorted({i.line for i in issues if getattr(i, "line", None)})
+    shown = ", ".join(f"{line:,}" for line in lines[:10]) + (" …" if len(lines) > 10 else "")
+    parts = (
+        f"{n:,} part{'s' if n != 1 else ''} of the file could not be read as "
+        f"{'they were' if n != 1 else 'it was'}"
+    )
+    return parts, (f"line{'s' if len(lines) != 1 else ''} {shown}" if lines else "")
+
+
 class StrictImportError(InputError):
     """``import --strict`` met lines that could not be read as they were; nothing was imported.
     ``issues`` are those lines' :class:`~pushpull.model.ParseIssue` records."""
 
     def __init__(self, path: Path | str, issues: Sequence[Any]) -> None:
-        lines = sorted({i.line for i in issues if getattr(i, "line", None)})
-        shown = ", ".join(f"{n:,}" for n in lines[:10]) + (" …" if len(lines) > 10 else "")
-        at = f" (line{'s' if len(lines) != 1 else ''} {shown})" if lines else ""
-        first = issues[0]
-        n = len(issues)
+        parts, lines = describe_unread(issues)
+        at = f" ({lines})" if lines else ""
         super().__init__(
-            f"{Path(path).name}: {n:,} part{'s' if n != 1 else ''} of the file could not be "
-            f"read as {'they were' if n != 1 else 'it was'}{at}, so nothing was imported. "
-            f"The first: {first.reason}.",
+            f"{Path(path).name}: {parts}{at}, so nothing was imported. "
+            f"The first: {issues[0].reason}.",
             path=path,
             hint="Leave out --strict to import the file with those lines repaired as the import "
             "summary describes, or export the chat again.",

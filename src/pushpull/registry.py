@@ -134,13 +134,7 @@ def detect(file: ExportFile) -> Source:
             verdict = Sniff.no(f"could not look inside ({type(exc).__name__})")
         verdicts.append((source, verdict))
     if file.size == 0:
-        kind = what_file_is(b"", size=0)
-        raise UnknownFormatError(
-            file.path,
-            [("all formats", "the file is empty")],
-            looks_like=kind.words if kind else "",
-            advice=kind.advice if kind else "",
-        )
+        raise _unknown(file, [("all formats", "the file is empty")])
     verdicts.sort(key=lambda sv: sv[1].confidence, reverse=True)
     best_source, best = verdicts[0]
     if best.confidence < MIN_CONFIDENCE:
@@ -152,17 +146,22 @@ def detect(file: ExportFile) -> Source:
                 hint="Save the file as UTF-8 (or UTF-16 with a byte-order mark) and import it "
                 "again.",
             )
-        kind = what_file_is(file.head, size=file.size)
-        raise UnknownFormatError(
-            file.path,
-            [(s.name, v.reason) for s, v in verdicts],
-            looks_like=kind.words if kind else "",
-            advice=kind.advice if kind else "",
-        )
+        raise _unknown(file, [(s.name, v.reason) for s, v in verdicts])
     tied = [s.name for s, v in verdicts if best.confidence - v.confidence < TIE_MARGIN]
     if len(tied) > 1:
         raise AmbiguousFormatError(file.path, tied)
     return best_source
+
+
+def _unknown(file: ExportFile, attempts: list[tuple[str, str]]) -> UnknownFormatError:
+    """The error for a file no format recognised, saying what it seems to be instead."""
+    kind = what_file_is(file.head if file.size else b"", size=file.size)
+    return UnknownFormatError(
+        file.path,
+        attempts,
+        looks_like=kind.words if kind else "",
+        advice=kind.advice if kind else "",
+    )
 
 
 def _utf16_without_bom(head: bytes) -> bool:

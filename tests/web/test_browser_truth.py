@@ -67,7 +67,6 @@ def _page(browser: Browser, width: dict[str, int], *, locale: str = "en-GB") -> 
 
     context.route("**/*", guard)
     page = context.new_page()
-    page.on("close", lambda _: None)
     page.offsite = offsite  # type: ignore[attr-defined]
     return page
 

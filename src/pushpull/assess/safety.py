@@ -10,6 +10,7 @@ the reader's own country first (:func:`helplines_for`).
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ __all__ = [
     "safety_headline",
     "safety_note",
     "safety_resources",
+    "system_region",
 ]
 
 SAFETY_FILE = "data/safety/resources.json"
@@ -103,6 +105,11 @@ def region_from_locale(value: str | None) -> str | None:
         if found:
             return found.group(1).upper()
     return None
+
+
+def system_region() -> str | None:
+    """The country of this computer's locale (``LC_ALL``, else ``LANG``), as an ISO code."""
+    return region_from_locale(os.environ.get("LC_ALL") or os.environ.get("LANG"))
 
 
 def helplines_for(helplines: Sequence[R], region: str | None) -> tuple[list[R], list[R]]:

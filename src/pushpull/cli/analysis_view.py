@@ -3,15 +3,13 @@ the findings as a table, and what to do."""
 
 from __future__ import annotations
 
-import os
-
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
 from pushpull.analysis import Analysis
 from pushpull.assess import Finding
-from pushpull.assess.safety import emergency_number, helplines_for, region_from_locale
+from pushpull.assess.safety import emergency_number, helplines_for, system_region
 from pushpull.cli.markup import plain
 
 __all__ = ["print_analysis"]
@@ -44,7 +42,7 @@ def _findings(title: str, findings: list[Finding]) -> Table:
 def print_analysis(console: Console, a: Analysis) -> None:
     """Print ``a`` for a person reading a terminal."""
     if a.safety is not None:
-        region = region_from_locale(os.environ.get("LC_ALL") or os.environ.get("LANG"))
+        region = system_region()
         own, rest = helplines_for(a.safety.resources, region)
         lines = [plain(a.safety.headline), ""]
         emergency = emergency_number(region)

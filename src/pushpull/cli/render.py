@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pushpull.cli.markup import plain
+from pushpull.errors import describe_unread
 from pushpull.store import ConversationSummary, ImportResult, Store, load_messages
 
 __all__ = ["print_conversations", "print_import", "print_summary"]
@@ -35,14 +36,9 @@ def print_import(console: Console, result: ImportResult) -> None:
             f"messages{me}."
         )
     if result.warnings:
-        n = len(result.warnings)
-        lines = sorted({i.line for i in result.warnings if i.line})
-        shown = ", ".join(f"{line:,}" for line in lines[:10]) + (" …" if len(lines) > 10 else "")
-        at = f" — line{'s' if len(lines) != 1 else ''} {shown}" if lines else ""
-        console.print(
-            f"[yellow]{n:,} part{'s' if n != 1 else ''} of the file could not be read as "
-            f"{'they were' if n != 1 else 'it was'}{at}[/]; for example:"
-        )
+        parts, lines = describe_unread(result.warnings)
+        at = f" — {lines}" if lines else ""
+        console.print(f"[yellow]{parts}{at}[/]; for example:")
         for issue in result.warnings[:3]:
             where = f"line {issue.line}: " if issue.line else ""
             console.print(

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from pushpull.analysis import Analysis, analyze
-from pushpull.assess.safety import region_from_locale
+from pushpull.assess.safety import system_region
 from pushpull.errors import UsageError
 from pushpull.report._templates import _shared, asset_text, inline_script, plotly_js
 from pushpull.report._view import (
@@ -128,7 +128,7 @@ def write_report(
     messages = load_messages(store, name)
     analysis = analyze(messages, me=me, since=since, until=until, lang=lang, conversation=name)
     if region is None:
-        region = region_from_locale(os.environ.get("LC_ALL") or os.environ.get("LANG"))
+        region = system_region()
     html = build_report(analysis, messages=messages, redact=redact, region=region)
     path = Path(path)
     try:

@@ -186,10 +186,15 @@ def _opening(a: Analysis, lead: str) -> str:
     return _during(a) + lead
 
 
+def _shaded(a: Analysis) -> list[Any]:
+    """The warm and distant stretches the timeline shades: those of the person who cycles."""
+    return [p for p in a.phases if p.person == a.cycles.person and p.state in ("warm", "distant")]
+
+
 def timeline_words(a: Analysis) -> str:
     """The cycle count in words, as the timeline's shading shows it."""
     who = a.cycles.person
-    shaded = [p for p in a.phases if p.person == who and p.state in ("warm", "distant")]
+    shaded = _shaded(a)
     n_warm = sum(p.state == "warm" for p in shaded)
     n_distant = len(shaded) - n_warm
     if a.cycles.count == 0:
@@ -223,7 +228,7 @@ def _timeline(a: Analysis, config: ReportConfig) -> Chart:
             }
         )
     who = a.cycles.person
-    shaded = [p for p in a.phases if p.person == who and p.state in ("warm", "distant")]
+    shaded = _shaded(a)
     shapes: list[dict[str, Any]] = []
     in_legend: set[str] = set()
     for p in shaded:

@@ -17,7 +17,7 @@ from typing import Any
 from pushpull.errors import PushPullError
 from pushpull.frame import messages_to_frame
 from pushpull.model import Message, ParseIssue
-from pushpull.registry import ExportFile, get_source
+from pushpull.registry import ExportFile, detect, get_source
 from pushpull.sources import read_frame
 
 __all__ = ["LAYOUTS_FILE", "layouts", "reads_exactly", "sample_export"]
@@ -61,8 +61,6 @@ def _expected_times(row: dict[str, Any]) -> list[datetime]:
 def reads_exactly(row: dict[str, Any]) -> bool:
     """Whether the WhatsApp reader, on both paths, gives the sample's three messages exactly
     (times, senders, texts) with no warning, and detection picks WhatsApp."""
-    from pushpull.registry import detect
-
     source = get_source("whatsapp")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "WhatsApp Chat with Ben.txt"

@@ -158,6 +158,7 @@ def _cut_lines(lines: pl.Series, layout: _Layout) -> pl.DataFrame:
     """Per line: its text, its prefix (null unless it looks like a message start), the
     prefix cut in two at the layout's separator (``date``, ``clock``: what ``_Clock.at`` cuts),
     and the text after the prefix cut at the first ": " (``head``, ``tail``)."""
+    name_alone = pl.col("tail").is_null() & pl.col("head").str.ends_with(":")
     stamp = pl.col("prefix").str.splitn(layout.date_time, 2)
     if layout.spaced:  # the joiner may stand inside the date: cut where the clock starts
         stamp = pl.col("prefix").str.extract_groups(
@@ -177,14 +178,8 @@ def _cut_lines(lines: pl.Series, layout: _Layout) -> pl.DataFrame:
         .unnest("stamp", "after")
         .with_columns(
             # "Name:" ending the line (its text starts on the next one) is "Name: " and ""
-            pl.when(pl.col("tail").is_null() & pl.col("head").str.ends_with(":"))
-            .then(pl.col("head").str.strip_suffix(":"))
-            .otherwise(pl.col("head"))
-            .alias("head"),
-            pl.when(pl.col("tail").is_null() & pl.col("head").str.ends_with(":"))
-            .then(pl.lit(""))
-            .otherwise(pl.col("tail"))
-            .alias("tail"),
+            pl.when(name_alone).then(pl.col("head").str.strip_suffix(":")).otherwise("head"),
+            pl.when(name_alone).then(pl.lit("")).otherwise("tail").alias("tail"),
         )
         .collect()
     )

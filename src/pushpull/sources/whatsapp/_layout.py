@@ -150,8 +150,9 @@ _ORDER_CLOCK = _YEAR_END + _DATE_TIME + "[^0-9]{0,3}[0-9]{1,2}[:.][0-9][0-9]"
 _BIG = "(?:1[3-9]|2[0-9]|3[01])"
 
 
-def _decide_order(lines: pl.Series, layout: _Layout) -> str:
-    """Day-first ("dmy") or month-first ("mdy") for the whole file (see the module docstring).
+def _decide_order(lines: pl.Series, layout: _Layout) -> tuple[str, bool]:
+    """Day-first ("dmy") or month-first ("mdy") for the whole file (see the module docstring),
+    and whether the file itself says so (a day above 12 somewhere).
 
     Both counts run at once over the line column; only a file whose every date field is 12 or
     less goes on to the (rarer, slower) check of which order keeps the dates from running
@@ -170,7 +171,7 @@ def _decide_order(lines: pl.Series, layout: _Layout) -> str:
     )
     n_dmy, n_mdy = int(counts[0] or 0), int(counts[1] or 0)
     if n_dmy or n_mdy:
-        return "dmy" if n_dmy >= n_mdy else "mdy"
+        return ("dmy" if n_dmy >= n_mdy else "mdy"), True
     found = (
         lines.str.extract_groups(
             f"{lead}([0-9]{{1,2}}){s}([0-9]{{1,2}}){s}({_ORDER_YEAR}){_ORDER_CLOCK}"
@@ -196,8 +197,8 @@ def _decide_order(lines: pl.Series, layout: _Layout) -> str:
     ).row(0)
     back_dmy, back_mdy = int(back[0] or 0), int(back[1] or 0)
     if back_dmy != back_mdy:
-        return "dmy" if back_dmy < back_mdy else "mdy"
-    return "mdy" if layout.us_clock else "dmy"
+        return ("dmy" if back_dmy < back_mdy else "mdy"), False
+    return ("mdy" if layout.us_clock else "dmy"), False
 
 
 _ORDER_WORDS = {"dmy": "day/month", "mdy": "month/day"}
@@ -213,11 +214,8 @@ def _order_of(
         return layout.order, []
     if chosen in _ORDER_WORDS:
         return chosen, []
-    order = _decide_order(lines, layout)
-    s = pl.escape_regex(layout.sep) + " ?"
-    lead = f"^{_MARK}*" + (r"\[" if layout.ios else "")
-    big = f"{lead}(?:{_BIG}{s}[0-9]{{1,2}}|[0-9]{{1,2}}{s}{_BIG}){s}{_ORDER_YEAR}{_ORDER_CLOCK}"
-    if lines.str.contains(big).any():
+    order, certain = _decide_order(lines, layout)
+    if certain:
         return order, []
     other = "mdy" if order == "dmy" else "dmy"
     return order, [
@@ -332,10 +330,11 @@ class _Clock:
         prefix with string methods and looks the date and the clock reading up in caches.
         """
         core = prefix.strip(_PREFIX_EDGES)
-        date, found, clock = core.partition(self.date_time)
         if self.spaced:  # the joiner may also stand inside the date: cut before the clock
             parts = _SPACED_CUT.match(core)
             date, found, clock = (parts[1], parts[2], parts[3]) if parts else ("", "", "")
+        else:
+            date, found, clock = core.partition(self.date_time)
         if not found:  # a line with another separator than most
             cut = core.find(" ")
             comma = core.find(",", 0, cut)

@@ -243,28 +243,27 @@ def _mixed_rows(
     """The messages of a file with no single date style (chats from several phones joined):
     every line in any style starts a message, each style read with its own date order, and
     a warning marks each line where the style changes."""
-    text, lines = _text_lines(data, start, path)
-    del text
-    found = [_general().match(line) for line in lines.to_list()]
+    lines = _text_lines(data, start, path)[1].to_list()
+    found = [_general().match(line) for line in lines]
+    styles = [None if m is None else _style_of(m) for m in found]
     by_style: dict[_StyleKey, list[str]] = {}
     us_clock = False
-    for line, m in zip(lines.to_list(), found, strict=True):
-        if m is not None:
-            by_style.setdefault(_style_of(m), []).append(line)
+    for line, m, key in zip(lines, found, styles, strict=True):
+        if m is not None and key is not None:
+            by_style.setdefault(key, []).append(line)
             us_clock = us_clock or bool(m.group(10) and m.group(10)[0] in "AP")
     clocks = {}
     for key, style_lines in by_style.items():
         layout = _layout_for(key, us_clock)
-        order = layout.order or _decide_order(pl.Series("line", style_lines), layout)
+        order = layout.order or _decide_order(pl.Series("line", style_lines), layout)[0]
         clocks[key] = _Clock(layout, order)
     bodies = _Bodies(names)
     held: tuple[datetime, str | None, list[str], int] | None = None
     preamble: list[str] = []
     style: _StyleKey | None = None
-    for number, (line, m) in enumerate(zip(lines.to_list(), found, strict=True), start=1):
+    for number, (line, m, key) in enumerate(zip(lines, found, styles, strict=True), start=1):
         at = None
-        if m is not None:
-            key = _style_of(m)
+        if m is not None and key is not None:
             at = clocks[key].at(m.group(0))
             if at is None:
                 yield _impossible(number, m.group(0), line, held is not None)
