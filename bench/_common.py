@@ -153,3 +153,143 @@ def report_checks(checks: Sequence[tuple[str, bool]]) -> int:
     for text, ok in checks:
         print(f"{'PASS' if ok else 'FAIL'}  {text}")
     return 0 if all(ok for _, ok in checks) else 1
+
+
+_SPANISH = [
+    "hola",
+    "que",
+    "tal",
+    "estoy",
+    "bien",
+    "pero",
+    "cansada",
+    "hoy",
+    "mañana",
+    "cena",
+    "casa",
+    "trabajo",
+    "tren",
+    "nos",
+    "vemos",
+    "luego",
+    "vale",
+    "claro",
+    "jaja",
+    "besos",
+    "gracias",
+    "perdona",
+    "lo",
+    "siento",
+]
+_SPANISH_NEGATIONS = ("no", "nunca", "tampoco", "ni", "sin")
+#: What trips a sentiment scorer: its phrases, "but" with repeated values, "no", "least",
+#: "never so", odd spacing, caps, emoji glued to words, punctuation runs.
+_TRICKY = [
+    "but",
+    "BUT",
+    "kind",
+    "of",
+    "sort",
+    "of",
+    "the",
+    "shit",
+    "the",
+    "bomb",
+    "yeah",
+    "right",
+    "kiss",
+    "of",
+    "death",
+    "to",
+    "die",
+    "for",
+    "bus",
+    "stop",
+    "no",
+    "nor",
+    "or",
+    "never",
+    "so",
+    "this",
+    "without",
+    "doubt",
+    "at",
+    "least",
+    "very",
+    "least",
+    "isn't",
+    "n't",
+    "NOT",
+    "SO",
+    "GOOD",
+    "good",
+    "great",
+    "bad",
+    ":)",
+    ":(",
+    "<3",
+    ":-)",
+    ";)",
+    "!!!",
+    "??",
+    "?",
+    "!",
+    "...",
+    "ok.",
+    "Ok,",
+    "LOL",
+    "lol",
+    "haha",
+    "meh",
+]
+_SPACES = (" ", " ", " ", " ", "  ", "\n", "\t", "\u00a0", "\u2003", "\u202f")
+
+
+def agreement_texts(n: int, seed: int = 0) -> dict[str, list[str]]:
+    """About ``n`` messages in four groups for checking a VADER scorer against vaderSentiment:
+    the realistic suite's own texts (English and Spanish), texts rebuilt from VADER's lexicon
+    (``varied_texts``), Spanish texts rebuilt from the Spanish valence list, and tricky ones."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from pushpull.signals._lexicon import load
+    from pushpull.synth.realistic import FAMILIES, make_case
+
+    rng = random.Random(seed)
+    quarter = max(1, n // 4)
+    suite: list[str] = []
+    case_seed = seed
+    while len(suite) < quarter:
+        for family in FAMILIES:
+            suite += [m.text for m in make_case(family, case_seed).chat.messages if m.text]
+        case_seed += 1
+    suite = suite[:quarter]
+    spanish_words = [*load("es").valence, *_SPANISH]
+    emoji = [c for c in SentimentIntensityAnalyzer().emojis if len(c) == 1]
+    spanish = []
+    for _ in range(quarter):
+        words = []
+        for _ in range(rng.randint(2, 12)):
+            roll = rng.random()
+            word = rng.choice(
+                spanish_words if roll < 0.8 else _SPANISH_NEGATIONS if roll < 0.9 else emoji
+            )
+            words.append(word.upper() if rng.random() < 0.05 else word)
+        spanish.append(" ".join(words) + rng.choice(_ENDINGS))
+    tricky = []
+    for _ in range(quarter):
+        parts = []
+        for _ in range(rng.randint(0, 14)):
+            roll = rng.random()
+            word = rng.choice(_TRICKY if roll < 0.6 else EVERYDAY if roll < 0.85 else emoji)
+            if rng.random() < 0.1:
+                word = word.upper()
+            if rng.random() < 0.1:
+                word += rng.choice("!?.,")
+            parts.append(word + rng.choice(_SPACES))
+        tricky.append("".join(parts))
+    return {
+        "suite (en, es)": suite,
+        "lexicon words (en)": varied_texts(suite, seed),
+        "lexicon words (es)": spanish,
+        "tricky": tricky,
+    }

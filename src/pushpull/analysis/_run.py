@@ -116,7 +116,7 @@ def analyze(
                 start=ph.start,
                 end=ph.end,
                 days=ph.days,
-                level=round(ph.level, 3),
+                level=round(ph.level, 3) + 0.0,  # + 0.0: never -0.0 from rounding noise
             )
             for p in (0, 1)
             for ph in dyn.phases[p]

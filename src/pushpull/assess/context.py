@@ -175,8 +175,7 @@ class Context:
         text = row["text"] or ""
         spans = [
             Span(family=h.family, start=h.start, end=h.end)
-            for h in find_markers(text, self.lang)
-            if h.family in families
+            for h in find_markers(text, self.lang, families)
         ]
         return Quote(
             ref=int(row["ref"]),

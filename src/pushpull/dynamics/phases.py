@@ -25,7 +25,6 @@ from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
-import ruptures
 
 from pushpull.dynamics.config import DynamicsConfig
 
@@ -71,6 +70,8 @@ def _breaks(series: np.ndarray, config: DynamicsConfig) -> list[int]:
     if n < 2 * min_size:
         return [n]
     penalty = config.phase_penalty * noise_sd(series) ** 2 * np.log(n)
+    import ruptures  # lazily: with scipy it takes most of a second to import
+
     algo = ruptures.KernelCPD(kernel="linear", min_size=min_size, jump=1)
     found = algo.fit(series.reshape(-1, 1)).predict(pen=penalty)
     return [int(b) for b in found]

@@ -23,7 +23,6 @@ from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
-import ruptures
 
 from pushpull.dynamics.config import DynamicsConfig
 from pushpull.dynamics.phases import Phase
@@ -97,6 +96,8 @@ def shared_change(daily: pl.DataFrame, first: date, config: DynamicsConfig) -> S
     # keeps the search cheap on years of messages).
     weeks = n // 7
     weekly = signal[: weeks * 7].reshape(weeks, 7, 2).mean(axis=1)
+    import ruptures  # lazily: with scipy it takes most of a second to import
+
     algo = ruptures.Binseg(model="l2", min_size=max(2, size // 7), jump=1).fit(weekly)
     split = 7 * int(algo.predict(n_bkps=1)[0])
     before, after = counts[:split].mean(axis=0), counts[split:].mean(axis=0)

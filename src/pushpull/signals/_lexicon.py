@@ -367,8 +367,13 @@ class Mask:
     """
 
     rust: str
-    python: re.Pattern[str]
+    python_source: str
     keep: tuple[int, ...] = ()
+
+    @property
+    def python(self) -> re.Pattern[str]:
+        """The Python regex, compiled on first use (only evidence spans need it)."""
+        return _compile_python(self.python_source)
 
     @property
     def template(self) -> str:
@@ -401,7 +406,12 @@ class Cues:
     """A family's patterns as one regex; each Python alternative has one group, its core."""
 
     rust: str
-    python: re.Pattern[str]
+    python_source: str
+
+    @property
+    def python(self) -> re.Pattern[str]:
+        """The Python regex, compiled on first use (only evidence spans need it)."""
+        return _compile_python(self.python_source)
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
         """Start and end of each hit's core."""
@@ -453,6 +463,7 @@ def _regex(sources: Sequence[str], dialect: Dialect) -> str:
     return _flags("|".join(sources), dialect)
 
 
+@functools.cache
 def _compile_python(source: str) -> re.Pattern[str]:
     return re.compile(source, re.ASCII | re.MULTILINE)
 
@@ -462,7 +473,7 @@ def _cues(patterns: Sequence[str], words: _Words) -> Cues | None:
         return None
     rust = [compile_pattern(p, "rust", words) for p in patterns]
     python = [compile_pattern(p, "python", words, capture=True) for p in patterns]
-    return Cues(rust=_regex(rust, "rust"), python=_compile_python(_regex(python, "python")))
+    return Cues(rust=_regex(rust, "rust"), python_source=_regex(python, "python"))
 
 
 def _union_mask(patterns: Sequence[str], words: _Words) -> Mask | None:
@@ -470,7 +481,7 @@ def _union_mask(patterns: Sequence[str], words: _Words) -> Mask | None:
         return None
     rust = [compile_pattern(p, "rust", words) for p in patterns]
     python = [compile_pattern(p, "python", words) for p in patterns]
-    return Mask(rust=_regex(rust, "rust"), python=_compile_python(_regex(python, "python")))
+    return Mask(rust=_regex(rust, "rust"), python_source=_regex(python, "python"))
 
 
 def _quote_mask(pairs: Sequence[Sequence[str]]) -> Mask | None:
@@ -494,7 +505,7 @@ def _quote_mask(pairs: Sequence[Sequence[str]]) -> Mask | None:
         return None
     return Mask(
         rust=_regex(sources, "rust"),
-        python=_compile_python(_regex(sources, "python")),
+        python_source=_regex(sources, "python"),
         keep=keep,
     )
 
@@ -509,7 +520,7 @@ def _prefixed_mask(cues: Sequence[str], tail: str, words: _Words) -> Mask | None
         out[dialect] = _flags(f"((?:{alternatives})){tail}", dialect)
     return Mask(
         rust=out["rust"],
-        python=_compile_python(out["python"]),
+        python_source=out["python"],
         keep=(1,),
     )
 
@@ -548,7 +559,7 @@ def _build(language: str, data: Mapping[str, Any]) -> Lexicon:
     window = int(negation_spec.get("window", 3))
     negation = _prefixed_mask(negation_cues, f"((?:{_SCOPE_GAP}+[{_WORD}]+){{1,{window}}})", words)
     finder = _cues(negation_cues, words)
-    masks = [Mask(rust=_flags(_URL, "rust"), python=_compile_python(_URL))]
+    masks = [Mask(rust=_flags(_URL, "rust"), python_source=_URL)]
     pairs = data.get("quotes", [])
     if not all(len(spec.strings(p, "quotes")) == 2 for p in pairs):
         raise spec.fail("'quotes' must list pairs of opening and closing marks")
@@ -598,7 +609,7 @@ def _build(language: str, data: Mapping[str, Any]) -> Lexicon:
         negation_cue=finder.python if finder is not None else None,
         negation_window=window,
         families=tuple(families),
-        stopwords=frozenset(fold(w) for w in spec.strings(data.get("stopwords", []), "stopwords")),
+        stopwords=stopwords(language),
         valence=MappingProxyType({fold(k): float(v) for k, v in valence.items()}),
     )
 
@@ -615,12 +626,25 @@ def languages() -> tuple[str, ...]:
 
 
 @functools.cache
-def load(language: str) -> Lexicon:
-    """The compiled lexicon of ``language``; :class:`UsageError` when there is none."""
+def _data(language: str) -> Mapping[str, Any]:
+    """The lexicon file of ``language``, parsed; :class:`UsageError` when there is none."""
     if language not in languages():
         raise UsageError(
             f"There is no lexicon for the language {language!r}.",
             hint=f"Choose one of: {', '.join(languages())}.",
         )
-    text = _folder().joinpath(f"{language}.json").read_text("utf-8")
-    return _build(language, json.loads(text))
+    data: Mapping[str, Any] = json.loads(_folder().joinpath(f"{language}.json").read_text("utf-8"))
+    return data
+
+
+@functools.cache
+def stopwords(language: str) -> frozenset[str]:
+    """The folded stopwords of ``language``, without compiling the rest of its lexicon."""
+    listed = _Spec(language).strings(_data(language).get("stopwords", []), "stopwords")
+    return frozenset(fold(w) for w in listed)
+
+
+@functools.cache
+def load(language: str) -> Lexicon:
+    """The compiled lexicon of ``language``; :class:`UsageError` when there is none."""
+    return _build(language, _data(language))

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from itertools import islice
 
-from pushpull.signals._lexicon import languages, load
+from pushpull.signals._lexicon import languages, stopwords
 from pushpull.signals._normalise import fold
 from pushpull.signals.config import DEFAULT_CONFIG
 
@@ -23,15 +23,15 @@ def detect_language(texts: Iterable[str | None]) -> str:
     language stands out (see :class:`pushpull.signals.config.SignalsConfig`).
     """
     config = DEFAULT_CONFIG
-    stopwords = {lang: load(lang).stopwords for lang in languages()}
-    hits = dict.fromkeys(stopwords, 0)
+    words_of = {lang: stopwords(lang) for lang in languages()}
+    hits = dict.fromkeys(words_of, 0)
     n_words = 0
     for text in islice(texts, config.language_sample):
         if not text:
             continue
         for word in _WORD.findall(fold(text)):
             n_words += 1
-            for lang, words in stopwords.items():
+            for lang, words in words_of.items():
                 if word in words:
                     hits[lang] += 1
     if n_words < config.language_min_words or not hits:

@@ -13,6 +13,7 @@ folded text (:mod:`pushpull.signals._normalise`), so their counts agree exactly:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -72,12 +73,15 @@ def _sources(rules: FamilyRules) -> list[tuple[Cues, bool]]:
     return out
 
 
-def find_markers(text: str, lang: str = "en") -> list[Hit]:
-    """Every marker in ``text``, in order of position; each keeps its span and matched text."""
+def find_markers(text: str, lang: str = "en", families: Collection[str] | None = None) -> list[Hit]:
+    """Every marker in ``text`` (of ``families`` only, when given), in order of position; each
+    keeps its span and matched text."""
     lexicon = load(lang)
     texts = _prepared(text, lexicon)
     hits: list[Hit] = []
     for rules in lexicon.families:
+        if families is not None and rules.family not in families:
+            continue
         base, negated = texts[rules.reported]
         kept, kept_negated = base, negated
         if rules.exclude is not None:
