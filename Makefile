@@ -60,6 +60,7 @@ fuzz: $(VENV)/.installed-fuzz
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_formats.py
 	$(BIN)/python bench/bench_scenarios.py
 	$(BIN)/python bench/bench_gaslighting.py
 
@@ -70,6 +71,7 @@ bench-scenarios: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_gaslighting.py
 
 bench-analyze: $(VENV)/.installed-dev
+	$(BIN)/python bench/bench_vader.py
 	$(BIN)/python bench/bench_analyze.py
 
 bench-dashboard: $(VENV)/.installed-dev

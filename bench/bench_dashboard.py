@@ -7,7 +7,10 @@ A hot-and-cold WhatsApp export (cached in bench/.cache) is imported into a new s
 then runs on a loopback port, as ``pushpull serve`` runs it, and is asked over HTTP for:
 the first dashboard view (loading the messages, the whole analysis, the charts and the page),
 later views of the same dashboard (served from the analysis cache), the first view of a date
-range, and the report file. Targets: first view under 3 s, later views under 300 ms (issue 4);
+range, and the report file. A big conversation's first view answers at once with the step its
+analysis is on and refreshes itself: the benchmark prints when that first answer came and when
+the dashboard itself was ready. Targets: first view under 3 s, later views under 300 ms (issue
+14);
 the report under 1.5 MB and, with Debian's Chromium present, drawn in under 1.5 s from a file
 with the network off (issue 12).
 """
@@ -81,6 +84,18 @@ def timed(client: object, url: str) -> tuple[float, int, str]:
     return seconds, len(response.content), response.text
 
 
+def until_ready(client: object, url: str) -> tuple[float, float, int, str]:
+    """Seconds to the first answer (a big conversation's first answer is the page saying which
+    step its analysis is on), seconds until the page itself is ready (asking again every 0.2
+    s while it says it is working), the page's size and its HTML."""
+    started = time.perf_counter()
+    first_s, size, html = timed(client, url)
+    while 'http-equiv="refresh"' in html:
+        time.sleep(0.2)
+        _, size, html = timed(client, url)
+    return first_s, time.perf_counter() - started, size, html
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 
@@ -129,13 +144,13 @@ def main() -> int:
         try:
             with httpx.Client(base_url=running.base_url, timeout=120) as client:
                 client.get(running.url)
-                first_s, page_bytes, html = timed(client, "/c/1")
+                first_s, ready_s, page_bytes, html = until_ready(client, "/c/1")
                 later = [timed(client, "/c/1")[0] for _ in range(LATER_VIEWS)]
                 later_htmx = timed(client, "/c/1")[0]
                 found = re.search(r'name="since" value="([\d-]+)"', html)
                 assert found is not None
                 until = date.fromisoformat(found.group(1)) + timedelta(days=180)
-                range_s = timed(client, f"/c/1?until={until}")[0]
+                range_s = until_ready(client, f"/c/1?until={until}")[1]
                 report_s, report_bytes, report_html = timed(client, "/c/1/report")
                 redacted_s, redacted_bytes, _ = timed(client, "/c/1/report?redact=1")
         finally:
@@ -152,7 +167,8 @@ def main() -> int:
         f"{cycles.group(1)} hot-and-cold cycles found"
     )
     print(f"import              {import_s:8.2f} s")
-    print(f"first view          {first_s:8.2f} s   (page {page_bytes / 1000:,.0f} kB)")
+    print(f"first answer        {first_s:8.2f} s   (the dashboard, or the step its analysis is on)")
+    print(f"first view ready    {ready_s:8.2f} s   (page {page_bytes / 1000:,.0f} kB)")
     print(
         f"later views         {statistics.median(later) * 1000:8.0f} ms median, "
         f"{max(later) * 1000:.0f} ms slowest of {LATER_VIEWS}"
@@ -165,7 +181,8 @@ def main() -> int:
         print(f"report drawn        {open_s:8.2f} s   (Chromium, from the file, offline)")
     assert "hot-and-cold" in html
     checks = [
-        (f"first view under 3 s ({first_s:.2f} s)", first_s < 3),
+        (f"first answer under 3 s ({first_s:.2f} s)", first_s < 3),
+        (f"first view ready under 3 s ({ready_s:.2f} s)", ready_s < 3),
         (f"later views under 300 ms ({max(later) * 1000:.0f} ms slowest)", max(later) < 0.3),
         (f"report under 1.5 MB ({report_bytes / 1e6:.2f} MB)", report_bytes < 1_500_000),
         (f"redacted report under 1.5 MB ({redacted_bytes / 1e6:.2f} MB)", redacted_bytes < 1.5e6),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import jsonschema
@@ -71,3 +72,29 @@ def test_a_bad_date_and_an_unknown_me_are_usage_errors(
     assert "YYYY-MM-DD" in capsys.readouterr().err
     assert run(["--home", str(home), "analyze", conv]) == 2
     assert "pushpull me" in capsys.readouterr().err
+
+
+def test_long_work_shows_its_step_on_a_terminal_and_nothing_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+    import io
+
+    from rich.console import Console
+
+    cli_app = importlib.import_module("pushpull.cli.app")  # (``pushpull.cli.app`` is also a Typer)
+
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        cli_app, "Console", lambda stderr: Console(file=screen, force_terminal=True, width=80)
+    )
+    with cli_app.steps() as tell:
+        tell(2, 4, "Reading the words of 1,000 messages")
+        time.sleep(0.3)
+    assert "2/4" in screen.getvalue() and "Reading the words of 1,000 messages" in screen.getvalue()
+
+    quiet = io.StringIO()
+    monkeypatch.setattr(cli_app, "Console", lambda stderr: Console(file=quiet))
+    with cli_app.steps() as tell:
+        tell(2, 4, "Reading")
+    assert quiet.getvalue() == ""

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from pushpull.analysis._input import parse_day
 from pushpull.analysis._result import SCHEMA_VERSION, Analysis, Resource
-from pushpull.analysis._run import analyze
+from pushpull.analysis._run import STEPS, Progress, analyze
 
-__all__ = ["SCHEMA_VERSION", "Analysis", "Resource", "analyze", "parse_day"]
+__all__ = ["SCHEMA_VERSION", "STEPS", "Analysis", "Progress", "Resource", "analyze", "parse_day"]

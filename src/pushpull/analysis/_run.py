@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -46,6 +47,17 @@ from pushpull.signals import detect_language, mark_frame, set_aside_teasing
 __all__ = ["analyze"]
 
 
+#: What the analysis tells a progress display as each step starts: (step, of, what it does).
+Progress = Callable[[int, int, str], None]
+#: The steps, in order (``{n}``: the number of messages).
+STEPS = (
+    "Reading the messages",
+    "Reading the words of {n:,} messages",
+    "Finding warm and distant phases, cycles and who pursues",
+    "Weighing the signs and choosing what to suggest",
+)
+
+
 def analyze(
     messages: Any,
     *,
@@ -56,6 +68,7 @@ def analyze(
     lang: str | None = None,
     conversation: str | None = None,
     config: DynamicsConfig | None = None,
+    progress: Progress | None = None,
 ) -> Analysis:
     """Analyse a two-person conversation.
 
@@ -63,14 +76,20 @@ def analyze(
     and optionally ``kind`` (system notices and reactions are set aside) and ``from_me``.
     ``me`` is the user (default: the ``from_me`` sender, else whoever wrote first); ``partner``
     the other person (needed only when more than two people wrote). ``since``/``until`` limit
-    the dates (inclusive). ``lang`` overrides the detected language.
+    the dates (inclusive). ``lang`` overrides the detected language. ``progress`` is told each
+    step as it starts (see :data:`STEPS`).
     """
+    tell = progress or (lambda step, of, what: None)
+    tell(1, len(STEPS), STEPS[0])
     prepared = prepare(messages, me=me, partner=partner, since=since, until=until)
     frame = prepared.frame
     sample = frame["text"].head(5000).to_list()
     language = lang or detect_language(sample)
+    tell(2, len(STEPS), STEPS[1].format(n=frame.height))
     marked = set_aside_teasing(mark_frame(frame, language))
+    tell(3, len(STEPS), STEPS[2])
     dyn = run_dynamics(marked, config, first=prepared.first, last=prepared.last)
+    tell(4, len(STEPS), STEPS[3])
     days = (dyn.last - dyn.first).days + 1
     counts = frame.group_by("person").len()
     n_by = dict(counts.iter_rows())

@@ -10,7 +10,16 @@ from typing import Annotated
 
 import typer
 
-from pushpull.cli.app import SinceOption, UntilOption, app, days, open_store, out, settings
+from pushpull.cli.app import (
+    SinceOption,
+    UntilOption,
+    app,
+    days,
+    open_store,
+    out,
+    settings,
+    steps,
+)
 from pushpull.cli.markup import plain
 from pushpull.config import PASSPHRASE_ENV, data_home
 from pushpull.errors import UsageError
@@ -133,7 +142,7 @@ def report(
                 hint="Give two letters, such as GB, US or ES.",
             )
     first, last = days(since, until)
-    with open_store(must_exist=True) as store:
+    with open_store(must_exist=True) as store, steps() as progress:
         path = write_report(
             store,
             conversation,
@@ -143,6 +152,7 @@ def report(
             until=last,
             mode=file_mode,
             region=region,
+            progress=progress,
         )
     size_mb = path.stat().st_size / 1_000_000
     out().print(

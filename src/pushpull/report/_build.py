@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pushpull.analysis import Analysis, analyze
+from pushpull.analysis import STEPS, Analysis, Progress, analyze
 from pushpull.assess.safety import system_region
 from pushpull.errors import UsageError
 from pushpull.report._templates import _shared, asset_text, inline_script, plotly_js
@@ -120,13 +120,25 @@ def write_report(
     lang: str | None = None,
     mode: int = 0o600,
     region: str | None = None,
+    progress: Progress | None = None,
 ) -> Path:
     """Analyse ``conversation`` and write its report to ``path`` (file mode ``mode``, only you
     by default); return the path written. ``region``: whose helplines come first (default:
-    the country of the system's locale, as ``LC_ALL``/``LANG`` name it)."""
+    the country of the system's locale, as ``LC_ALL``/``LANG`` name it). ``progress`` is told
+    each step of the analysis, and then that the report is being drawn."""
     name, me = require_me(store, conversation)
     messages = load_messages(store, name)
-    analysis = analyze(messages, me=me, since=since, until=until, lang=lang, conversation=name)
+    analysis = analyze(
+        messages,
+        me=me,
+        since=since,
+        until=until,
+        lang=lang,
+        conversation=name,
+        progress=progress,
+    )
+    if progress is not None:
+        progress(len(STEPS), len(STEPS), "Drawing the report")
     if region is None:
         region = system_region()
     html = build_report(analysis, messages=messages, redact=redact, region=region)

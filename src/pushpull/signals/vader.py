@@ -356,13 +356,16 @@ def compound(texts: Sequence[str | None], *, normalise: bool = False) -> list[fl
     lists, prepared = _split(series, rules, normalise=normalise)
     lengths = lists.list.len().fill_null(0).to_numpy().astype(np.int64)
     flat = lists.explode().drop_nulls()
+    del lists
     distinct = flat.unique(maintain_order=True)
-    code = flat.cast(pl.Enum(distinct)).to_physical().to_numpy().astype(np.int64)
+    code = flat.cast(pl.Enum(distinct)).to_physical().to_numpy().astype(np.int32)
+    del flat
     tok = _read_tokens(distinct.to_list(), rules, normalise=normalise)
-    doc = np.repeat(np.arange(n), lengths)
+    del distinct
+    doc = np.repeat(np.arange(n, dtype=np.int32), lengths)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    pos = np.arange(len(code)) - starts[doc]
-    uppers = np.bincount(doc, weights=tok.upper[code].astype(np.float64), minlength=n)
+    pos = np.arange(len(code), dtype=np.int32) - starts[doc].astype(np.int32)
+    uppers = np.bincount(doc[tok.upper[code]], minlength=n)
     cap_diff = (uppers > 0) & (uppers < lengths)
 
     # Texts with a phrase of VADER's go to vaderSentiment whole.

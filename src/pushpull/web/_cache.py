@@ -37,6 +37,11 @@ class MemoryCache(Generic[V]):
             self.hits += 1
             return [self._entries[key]]
 
+    def get(self, key: Hashable) -> V | None:
+        """The value of ``key`` if it is cached (never computes it)."""
+        hit = self._hit(key)
+        return hit[0] if hit else None
+
     def get_or_compute(self, key: Hashable, compute: Callable[[], V]) -> V:
         if hit := self._hit(key):
             return hit[0]

@@ -21,10 +21,12 @@ from pushpull.report import (
     redact_contexts,
 )
 from pushpull.store import list_conversations
+from pushpull.web._analysis_jobs import AnalysisJob
 from pushpull.web._rendering import is_htmx, render
 from pushpull.web._state import State
 from pushpull.web._views import (
     analysis_of,
+    analysis_or_job,
     dashboard_of,
     facts_of,
     form_day,
@@ -74,7 +76,17 @@ def conversation(
     first, last = whole_range(facts, form_day(since, "From"), form_day(until, "To"))
     if facts.me is None:
         return render(request, "who.html", page="", facts=facts)
-    analysis = analysis_of(state, facts, first, last)
+    found = analysis_or_job(state, facts, first, last)
+    if isinstance(found, AnalysisJob):
+        return render(
+            request,
+            "working.html",
+            page="conversation",
+            facts=facts,
+            job=found,
+            refresh=state.config.working_refresh_s,
+        )
+    analysis = found
     dashboard = dashboard_of(state, facts, analysis, region_for(state, request))
     around_base = f"/c/{conv_id}/around/"
     if is_htmx(request):

@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 
 from pushpull.analysis import Analysis
 from pushpull.store import Store
+from pushpull.web._analysis_jobs import AnalysisJobs
 from pushpull.web._cache import MemoryCache
 from pushpull.web._imports import ImportJobs
 from pushpull.web._preferences import Preferences
@@ -39,6 +40,8 @@ class AppState:
     preferences: Preferences
     #: Opens the store (unlocked with the passphrase it holds in memory, if encrypted).
     access: StoreAccess
+    #: Analyses of big conversations being made in the background.
+    analysis_jobs: AnalysisJobs = field(default_factory=AnalysisJobs)
     debug: bool = False
     assets: dict[str, tuple[str, str]] = field(default_factory=dict)
 

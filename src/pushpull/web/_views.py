@@ -3,13 +3,13 @@ the app's caches; the date filter; the choices the settings page offers."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from datetime import date
 
 import polars as pl
 from fastapi import Request
 
-from pushpull.analysis import Analysis, analyze, parse_day
+from pushpull.analysis import Analysis, Progress, analyze, parse_day
 from pushpull.assess.safety import region_from_locale, safety_resources
 from pushpull.errors import UsageError
 from pushpull.report import (
@@ -21,6 +21,7 @@ from pushpull.report import (
 )
 from pushpull.signals import languages
 from pushpull.store import load_messages
+from pushpull.web._analysis_jobs import AnalysisJob
 from pushpull.web._conversations import ConversationFacts, conversation_facts, conversation_id
 from pushpull.web._imports import ImportJob
 from pushpull.web._state import AppState
@@ -29,6 +30,7 @@ __all__ = [
     "CHANGES",
     "LANGUAGE_NAMES",
     "analysis_of",
+    "analysis_or_job",
     "country_choices",
     "dashboard_of",
     "facts_of",
@@ -76,9 +78,10 @@ def messages_of(state: AppState, facts: ConversationFacts) -> pl.DataFrame:
     return state.frames.get_or_compute(key, load)
 
 
-def analysis_of(
+def _analysis_task(
     state: AppState, facts: ConversationFacts, since: date | None, until: date | None
-) -> Analysis:
+) -> tuple[Hashable, Callable[[Progress | None], Analysis]]:
+    """The cache key of an analysis and how to compute it (telling ``progress`` each step)."""
     if facts.me is None:
         raise UsageError(
             f"pushpull does not know which person is you in {facts.name}.",
@@ -88,11 +91,47 @@ def analysis_of(
     lang = state.preferences.lang
     key: Hashable = (facts.id, facts.data_version, me, since, until, lang)
 
-    def compute() -> Analysis:
+    def compute(progress: Progress | None = None) -> Analysis:
         frame = messages_of(state, facts)
-        return analyze(frame, me=me, since=since, until=until, lang=lang, conversation=facts.name)
+        return analyze(
+            frame,
+            me=me,
+            since=since,
+            until=until,
+            lang=lang,
+            conversation=facts.name,
+            progress=progress,
+        )
 
-    return state.analyses.get_or_compute(key, compute)
+    return key, compute
+
+
+def analysis_of(
+    state: AppState, facts: ConversationFacts, since: date | None, until: date | None
+) -> Analysis:
+    key, compute = _analysis_task(state, facts, since, until)
+    return state.analyses.get_or_compute(key, lambda: compute(None))
+
+
+def analysis_or_job(
+    state: AppState, facts: ConversationFacts, since: date | None, until: date | None
+) -> Analysis | AnalysisJob:
+    """The analysis when it is cached or quick to make; for a big conversation not analysed
+    yet, the background job making it (its error raised here once, if it failed)."""
+    key, compute = _analysis_task(state, facts, since, until)
+    cached = state.analyses.get(key)
+    if cached is not None:
+        return cached
+    failure = state.analysis_jobs.take_failure(key)
+    if failure is not None:
+        raise failure
+    if facts.n_messages < state.config.background_from:
+        return state.analyses.get_or_compute(key, lambda: compute(None))
+
+    def in_background(progress: Progress) -> Analysis:
+        return state.analyses.get_or_compute(key, lambda: compute(progress))
+
+    return state.analysis_jobs.start(key, in_background)
 
 
 def redactor_for(state: AppState, analysis: Analysis, frame: pl.DataFrame) -> Redactor | None:

@@ -31,6 +31,11 @@ class WebConfig:
     upload_chunk_bytes: int = 1 << 20
     #: How often (milliseconds) the page asks how an import is going.
     poll_ms: int = 400
+    #: From this many messages on, a dashboard's first analysis runs in the background while
+    #: the page shows which step it is on (smaller ones take well under a second).
+    background_from: int = 20_000
+    #: How often (seconds) that page reloads itself to show the next step.
+    working_refresh_s: int = 1
     #: Finished imports remembered for their status, oldest dropped first.
     jobs_kept: int = 20
     #: How long encrypting or decrypting waits for the page's other requests to end: longer
