@@ -76,6 +76,7 @@ bench-analyze: $(VENV)/.installed-dev
 
 bench-dashboard: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_dashboard.py
+	$(BIN)/python bench/bench_dashboard.py --messages 1000000
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache .hypothesis
