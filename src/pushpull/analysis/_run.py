@@ -79,17 +79,21 @@ def analyze(
     the dates (inclusive). ``lang`` overrides the detected language. ``progress`` is told each
     step as it starts (see :data:`STEPS`).
     """
-    tell = progress or (lambda step, of, what: None)
-    tell(1, len(STEPS), STEPS[0])
+
+    def step(index: int, **names: object) -> None:
+        if progress is not None:
+            progress(index + 1, len(STEPS), STEPS[index].format(**names))
+
+    step(0)
     prepared = prepare(messages, me=me, partner=partner, since=since, until=until)
     frame = prepared.frame
     sample = frame["text"].head(5000).to_list()
     language = lang or detect_language(sample)
-    tell(2, len(STEPS), STEPS[1].format(n=frame.height))
+    step(1, n=frame.height)
     marked = set_aside_teasing(mark_frame(frame, language))
-    tell(3, len(STEPS), STEPS[2])
+    step(2)
     dyn = run_dynamics(marked, config, first=prepared.first, last=prepared.last)
-    tell(4, len(STEPS), STEPS[3])
+    step(3)
     days = (dyn.last - dyn.first).days + 1
     counts = frame.group_by("person").len()
     n_by = dict(counts.iter_rows())

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -51,6 +51,9 @@ from pushpull.store import (
     restore_store,
     set_me,
 )
+
+if TYPE_CHECKING:  # the analysis is imported only by the commands that run it
+    from pushpull.analysis import Progress as StepProgress  # (rich has a Progress too)
 
 app = typer.Typer(
     name="pushpull",
@@ -287,7 +290,7 @@ def days(since: str | None, until: str | None) -> tuple[date | None, date | None
 
 
 @contextmanager
-def steps() -> Iterator[Callable[[int, int, str], None]]:
+def steps() -> Iterator[StepProgress]:
     """A progress callback that shows each step of a long job on a terminal's error stream
     (a spinner with "2/4 Reading the words of 812,000 messages"); silent elsewhere."""
     console = Console(stderr=True)

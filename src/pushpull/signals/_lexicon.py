@@ -359,21 +359,27 @@ def _parse_words(raw: Mapping[str, Sequence[str]]) -> dict[str, tuple[_Phrase, .
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Mask:
+class _Regex:
+    """One pattern in both dialects: Rust's for Polars, Python's (with groups) for spans."""
+
+    rust: str
+    python_source: str
+
+    @property
+    def python(self) -> re.Pattern[str]:
+        """The Python regex, compiled on first use (only evidence spans need it)."""
+        return _compile_python(self.python_source)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Mask(_Regex):
     """A regex whose matches are blanked out, keeping the text of some groups.
 
     Python writes spaces over the blanked characters (offsets stay put); Polars writes one space
     (only counts matter there). Every pattern treats a run of spaces like a single one.
     """
 
-    rust: str
-    python_source: str
     keep: tuple[int, ...] = ()
-
-    @property
-    def python(self) -> re.Pattern[str]:
-        """The Python regex, compiled on first use (only evidence spans need it)."""
-        return _compile_python(self.python_source)
 
     @property
     def template(self) -> str:
@@ -402,16 +408,8 @@ class Mask:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Cues:
+class Cues(_Regex):
     """A family's patterns as one regex; each Python alternative has one group, its core."""
-
-    rust: str
-    python_source: str
-
-    @property
-    def python(self) -> re.Pattern[str]:
-        """The Python regex, compiled on first use (only evidence spans need it)."""
-        return _compile_python(self.python_source)
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
         """Start and end of each hit's core."""

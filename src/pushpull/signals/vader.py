@@ -49,6 +49,7 @@ _RUN = re.compile(r"(\w)\1{2,}")
 # Words VADER's rules compare by name, as small codes.
 _NAMED = ("no", "or", "nor", "never", "so", "this", "without", "doubt", "least", "at", "very")
 _NO, _OR, _NOR, _NEVER, _SO, _THIS, _WITHOUT, _DOUBT, _LEAST, _AT, _VERY = range(1, 12)
+_CODES = {word: code for code, word in enumerate(_NAMED, start=1)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +62,9 @@ class _Rules:
     negations: frozenset[str]
     emoji_chars: list[str]
     emoji_names: list[str]
-    #: First words of VADER's phrases -> the words that may follow them.
-    phrases: dict[str, frozenset[str]]
+    #: First word of a VADER phrase -> its bit; a word that may follow -> the bits it follows.
+    phrase_bit: dict[str, int]
+    phrase_follows: dict[str, int]
     #: Every word a rule looks at (an elongated word is shortened only to one of these).
     known: frozenset[str]
     c_incr: float
@@ -75,11 +77,12 @@ def _rules() -> _Rules:
 
     analyzer = vs.SentimentIntensityAnalyzer()
     singles = {char: name for char, name in analyzer.emojis.items() if len(char) == 1}
-    pairs: dict[str, set[str]] = {}
     multi = [p for p in [*vs.SPECIAL_CASES, *vs.BOOSTER_DICT] if " " in p]
-    for phrase in multi:
-        words = phrase.split()
-        pairs.setdefault(words[0], set()).add(words[1])
+    pairs = {tuple(phrase.split()[:2]) for phrase in multi}
+    bit = {first: 1 << i for i, first in enumerate(sorted({first for first, _ in pairs}))}
+    follows: dict[str, int] = {}
+    for first, second in pairs:
+        follows[second] = follows.get(second, 0) | bit[first]
     known = (
         set(analyzer.lexicon)
         | set(vs.BOOSTER_DICT)
@@ -95,7 +98,8 @@ def _rules() -> _Rules:
         negations=frozenset(vs.NEGATE),
         emoji_chars=list(singles),
         emoji_names=[" " + name for name in singles.values()],
-        phrases={first: frozenset(seconds) for first, seconds in pairs.items()},
+        phrase_bit=bit,
+        phrase_follows=follows,
         known=frozenset(known),
         c_incr=float(vs.C_INCR),
         n_scalar=float(vs.N_SCALAR),
@@ -140,19 +144,12 @@ class _Tokens:
     upper: np.ndarray
     named: np.ndarray  # code of a word the rules name (_NO, ...), else 0
     but: np.ndarray
-    phrase_first: np.ndarray  # index into ``firsts`` + 1, else 0
-    phrase_next: np.ndarray  # bit set of the firsts this token may follow, else 0
+    phrase_first: np.ndarray  # the bit of a phrase's first word, else 0
+    phrase_next: np.ndarray  # the bits of the first words this token may follow, else 0
 
 
 def _read_tokens(tokens: list[str], rules: _Rules, *, normalise: bool) -> _Tokens:
     n = len(tokens)
-    firsts = sorted(rules.phrases)
-    first_index = {w: i for i, w in enumerate(firsts)}
-    follows: dict[str, int] = {}
-    for i, first in enumerate(firsts):
-        for second in rules.phrases[first]:
-            follows[second] = follows.get(second, 0) | (1 << i)
-    named = {w: code for code, w in enumerate(_NAMED, start=1)}
     out = _Tokens(
         text=[],
         valence=np.zeros(n),
@@ -163,7 +160,7 @@ def _read_tokens(tokens: list[str], rules: _Rules, *, normalise: bool) -> _Token
         upper=np.zeros(n, dtype=bool),
         named=np.zeros(n, dtype=np.int8),
         but=np.zeros(n, dtype=bool),
-        phrase_first=np.zeros(n, dtype=np.int8),
+        phrase_first=np.zeros(n, dtype=np.int64),
         phrase_next=np.zeros(n, dtype=np.int64),
     )
     for i, token in enumerate(tokens):
@@ -185,10 +182,10 @@ def _read_tokens(tokens: list[str], rules: _Rules, *, normalise: bool) -> _Token
             out.booster[i] = booster
         out.negation[i] = low in rules.negations or "n't" in low
         out.upper[i] = word.isupper()
-        out.named[i] = named.get(low, 0)
+        out.named[i] = _CODES.get(low, 0)
         out.but[i] = low == "but"
-        out.phrase_first[i] = first_index.get(low, -1) + 1
-        out.phrase_next[i] = follows.get(low, 0)
+        out.phrase_first[i] = rules.phrase_bit.get(low, 0)
+        out.phrase_next[i] = rules.phrase_follows.get(low, 0)
     return out
 
 
@@ -373,8 +370,8 @@ def compound(texts: Sequence[str | None], *, normalise: bool = False) -> list[fl
     phrase = np.zeros(n, dtype=bool)
     cand = np.flatnonzero(first[:-1] > 0) if len(code) > 1 else np.array([], dtype=np.int64)
     if len(cand):
-        bit = np.left_shift(np.int64(1), (first[cand] - 1).astype(np.int64))
-        hit = ((tok.phrase_next[code[cand + 1]] & bit) != 0) & (doc[cand + 1] == doc[cand])
+        follows = (tok.phrase_next[code[cand + 1]] & first[cand]) != 0
+        hit = follows & (doc[cand + 1] == doc[cand])
         phrase[doc[cand[hit]]] = True
 
     at, value = _valences(tok, code, pos, cap_diff, doc)
