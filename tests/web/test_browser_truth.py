@@ -183,9 +183,11 @@ def test_the_keyboard_alone_goes_from_upload_to_report_to_quick_exit(
         if page.evaluate("document.activeElement.id") == "export-file":
             break
     assert page.evaluate("document.activeElement.id") == "export-file"
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(str(export))
+    # Which native dialog Space opens is the browser's business (and differs between Chromium
+    # builds); the page's part is that the focused control is the labelled file input.
+    focused = page.locator(":focus")
+    expect(focused).to_have_accessible_name(re.compile(r"\S"))
+    focused.set_input_files(str(export))
     picker = page.locator(".import-done .who-picker")
     expect(picker).to_be_visible(timeout=30_000)
     picker.get_by_role("button", name=chat.me).focus()
