@@ -236,3 +236,30 @@ def test_strict_import_refuses_a_file_with_repaired_lines_and_stores_nothing(
     clean.write_text("13/2/21, 18:00 - Noor: hi\n13/2/21, 18:01 - Ash: hey\n", encoding="utf-8")
     assert run(["--home", home, "import", str(clean), "--me", "Noor", "--strict"]) == 0
     assert run(["--home", home, "import", str(export), "--me", "Noor"]) == 0
+
+
+def test_a_mistyped_command_or_option_is_a_usage_message_not_a_traceback(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(home, "lsit") == 2
+    assert "No such command 'lsit'" in capsys.readouterr().err
+    assert cli(home, "analyze", "--bogus") == 2
+    assert "No such option: --bogus" in capsys.readouterr().err
+
+
+def test_forget_never_deletes_unasked_without_a_terminal(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_fixture(tmp_path / "chat.txt", "Sam", ROWS)
+    cli(home, "import", str(path), "--me", "Alex")
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert cli(home, "forget", "Sam") == 2
+    assert "--yes" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("sys.stdin.readline", lambda *_: "n\n")
+    monkeypatch.setattr("builtins.input", lambda *_: "n")
+    assert cli(home, "forget", "Sam") == 1
+    assert "Cancelled" in capsys.readouterr().err
+    assert cli(home, "conversations", "--json") == 0
+    [conv] = json.loads(capsys.readouterr().out)
+    assert conv["messages"] == 3

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-import click
+import typer
 from rich.console import Console
 from rich.panel import Panel
 
@@ -32,11 +32,15 @@ def run(argv: list[str] | None = None) -> int:
             raise
         _report(error)
         return error.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         Console(stderr=True).print("Cancelled.")
         return 1
-    except click.ClickException as error:
-        error.show()
+    except typer.TyperException as error:  # a usage error: unknown command, bad option value
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        else:
+            Console(stderr=True, highlight=False).print(error.format_message())
         return error.exit_code
     except KeyboardInterrupt:
         Console(stderr=True).print("Interrupted; nothing was half-written.")

@@ -401,7 +401,12 @@ def forget(
             hint="For example: pushpull forget Sam, or pushpull forget --all.",
         )
     what = "every conversation" if all_ else repr(conversation)
-    if not yes and sys.stdin.isatty():
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                f"Not deleting {what} without asking, and there is no terminal to ask in.",
+                hint="Add --yes to delete without being asked.",
+            )
         typer.confirm(f"Delete {what} and all its messages?", abort=True)
     with open_store(must_exist=True) as store:
         if conversation is None:
