@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +23,9 @@ from pushpull.registry import ExportFile, Sniff, register
 from pushpull.store import Store
 
 MAGIC = "#fixture"
+
+# Compiled lexicons go to a cache of this run's own, never the user's (CLI subprocesses too).
+os.environ.setdefault("PUSHPULL_CACHE", tempfile.mkdtemp(prefix="pushpull-test-cache-"))
 
 
 @register

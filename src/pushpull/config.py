@@ -1,5 +1,5 @@
-"""Where pushpull keeps its data (``--home``, else ``PUSHPULL_HOME``, else the user data dir),
-and how an encrypted store turns a passphrase into its key."""
+"""Where pushpull keeps its data (``--home``, else ``PUSHPULL_HOME``, else the user data dir)
+and its cache, and how an encrypted store turns a passphrase into its key."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from pathlib import Path
 
 import platformdirs
 
-__all__ = ["HOME_ENV", "PASSPHRASE_ENV", "EncryptionConfig", "data_home"]
+__all__ = ["CACHE_ENV", "HOME_ENV", "PASSPHRASE_ENV", "EncryptionConfig", "cache_home", "data_home"]
 
 HOME_ENV = "PUSHPULL_HOME"
+#: Where compiled lexicons are kept (nothing of the user's: it can be deleted at any time).
+CACHE_ENV = "PUSHPULL_CACHE"
 #: For scripts and tests only: a passphrase in the environment is visible to this user's
 #: processes, so people are asked by a hidden prompt instead.
 PASSPHRASE_ENV = "PUSHPULL_PASSPHRASE"
@@ -44,3 +46,11 @@ def data_home(explicit: Path | None = None) -> Path:
     if from_env:
         return Path(from_env).expanduser()
     return Path(platformdirs.user_data_dir("pushpull", appauthor=False))
+
+
+def cache_home() -> Path:
+    """The cache folder: ``PUSHPULL_CACHE``, else the user cache dir."""
+    from_env = os.environ.get(CACHE_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    return Path(platformdirs.user_cache_dir("pushpull", appauthor=False))

@@ -448,13 +448,19 @@ class Lexicon:
     unreported_masks: tuple[Mask, ...]
     #: Blanks the words a negation cue cancels; ``None`` when the language lists no cues.
     negation: Mask | None
-    #: Matches a whole word that is a negation cue; ``None`` when there are none.
-    negation_cue: re.Pattern[str] | None
+    #: Python source of the regex matching a negation cue; ``None`` when there are none.
+    negation_cue_source: str | None
     #: How many words after a negation cue it cancels.
     negation_window: int
     families: tuple[FamilyRules, ...]
     stopwords: frozenset[str]
     valence: Mapping[str, float]
+
+    @property
+    def negation_cue(self) -> re.Pattern[str] | None:
+        """Matches a negation cue (compiled on first use); ``None`` when there are none."""
+        source = self.negation_cue_source
+        return None if source is None else _compile_python(source)
 
 
 def _regex(sources: Sequence[str], dialect: Dialect) -> str:
@@ -604,7 +610,7 @@ def _build(language: str, data: Mapping[str, Any]) -> Lexicon:
         masks=tuple(masks),
         unreported_masks=unreported,
         negation=negation,
-        negation_cue=finder.python if finder is not None else None,
+        negation_cue_source=finder.python_source if finder is not None else None,
         negation_window=window,
         families=tuple(families),
         stopwords=stopwords(language),
@@ -626,12 +632,7 @@ def languages() -> tuple[str, ...]:
 @functools.cache
 def _data(language: str) -> Mapping[str, Any]:
     """The lexicon file of ``language``, parsed; :class:`UsageError` when there is none."""
-    if language not in languages():
-        raise UsageError(
-            f"There is no lexicon for the language {language!r}.",
-            hint=f"Choose one of: {', '.join(languages())}.",
-        )
-    data: Mapping[str, Any] = json.loads(_folder().joinpath(f"{language}.json").read_text("utf-8"))
+    data: Mapping[str, Any] = json.loads(_file_bytes(language).decode("utf-8"))
     return data
 
 
@@ -642,7 +643,30 @@ def stopwords(language: str) -> frozenset[str]:
     return frozenset(fold(w) for w in listed)
 
 
+def _file_bytes(language: str) -> bytes:
+    """The lexicon file of ``language`` as stored; :class:`UsageError` when there is none."""
+    if language not in languages():
+        raise UsageError(
+            f"There is no lexicon for the language {language!r}.",
+            hint=f"Choose one of: {', '.join(languages())}.",
+        )
+    return _folder().joinpath(f"{language}.json").read_bytes()
+
+
 @functools.cache
 def load(language: str) -> Lexicon:
-    """The compiled lexicon of ``language``; :class:`UsageError` when there is none."""
-    return _build(language, _data(language))
+    """The compiled lexicon of ``language``; :class:`UsageError` when there is none.
+
+    Compiling a lexicon's patterns takes a quarter of a second of pure Python, so the result
+    is kept in the user's cache folder, keyed by the file and by this compiler
+    (:mod:`pushpull.signals._lexicon_cache`); a missing or stale entry is rebuilt.
+    """
+    from pushpull.signals import _lexicon_cache
+
+    key = _lexicon_cache.key(_file_bytes(language))
+    cached = _lexicon_cache.read(language, key)
+    if cached is not None:
+        return cached
+    built = _build(language, _data(language))
+    _lexicon_cache.write(built, key)
+    return built
