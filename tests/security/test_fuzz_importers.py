@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -287,6 +288,28 @@ def test_chat_db_cells_of_any_type_raise_only_our_errors(
                 )
     db.close()
     _read_everything(path, "imessage")
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), 2.0**80])
+def test_chat_db_floats_no_integer_can_hold_raise_only_our_errors(
+    tmp_path: Path, value: float
+) -> None:
+    seed = next(s for s in _seeds() if s.fmt == "imessage")
+    for table in _tables(seed.write(tmp_path / "probe", seed.data)):
+        path = seed.write(tmp_path / table, seed.data)
+        with sqlite3.connect(path) as db:
+            for (column,) in db.execute(f'SELECT name FROM pragma_table_info("{table}")'):
+                with contextlib.suppress(sqlite3.IntegrityError):
+                    db.execute(f'UPDATE "{table}" SET "{column}" = ?', (value,))
+        db.close()
+        _read_everything(path, "imessage")
+
+
+def _tables(path: Path) -> list[str]:
+    with sqlite3.connect(path) as db:
+        found = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    db.close()
+    return found
 
 
 @settings(FUZZ, max_examples=80)

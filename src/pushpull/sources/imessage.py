@@ -30,6 +30,7 @@ a warning says so.
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
@@ -161,7 +162,7 @@ def _as_int(value: object) -> int:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        return int(value)
+        return int(value) if math.isfinite(value) else 0  # a damaged cell may hold inf or NaN
     if isinstance(value, str | bytes):
         try:
             return int(value)
