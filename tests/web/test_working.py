@@ -102,3 +102,19 @@ def test_a_failed_background_analysis_is_shown_once(
         assert "broke on purpose" in page.text
         again = _open_dashboard(client)  # a new try: running (or failed again), not stale
         assert again.status_code in (200, 400)
+
+
+def test_a_reload_brings_the_dashboard_as_soon_as_it_is_ready(
+    home: Path, sam_export: Path, slow_analysis: threading.Event
+) -> None:
+    config = replace(WebConfig(), background_from=100, working_wait_s=10.0)
+    with local_client(create_app(home, token=TOKEN, config=config)) as client:
+        _imported(client, sam_export)
+        first = _open_dashboard(client)
+        assert 'http-equiv="refresh"' in first.text  # the first view answers at once
+        threading.Timer(0.5, slow_analysis.set).start()
+        started = time.monotonic()
+        reload = _open_dashboard(client)  # waits for the job instead of showing a step
+        assert 'http-equiv="refresh"' not in reload.text
+        assert "Sam" in reload.text
+        assert time.monotonic() - started < 9

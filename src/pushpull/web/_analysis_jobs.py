@@ -39,15 +39,18 @@ class AnalysisJobs:
         self._jobs: dict[Hashable, AnalysisJob] = {}
         self._lock = threading.Lock()
 
-    def start(self, key: Hashable, compute: Callable[[Progress], object]) -> AnalysisJob:
-        """The job computing ``key``: the running one, else a new one started in a thread.
+    def start(
+        self, key: Hashable, compute: Callable[[Progress], object]
+    ) -> tuple[AnalysisJob, bool]:
+        """The job computing ``key`` and whether it is new: the running one, else a new one
+        started in a thread.
 
         A finished job is forgotten when it succeeded (its result is in the caller's cache);
         a failed one is kept until :meth:`take_failure` hands its error to a page."""
         with self._lock:
             job = self._jobs.get(key)
             if job is not None:
-                return job
+                return job, False
             job = self._jobs[key] = AnalysisJob()
 
         def run() -> None:
@@ -62,7 +65,7 @@ class AnalysisJobs:
                 job.finished.set()
 
         threading.Thread(target=run, name="pushpull-analysis", daemon=True).start()
-        return job
+        return job, True
 
     def take_failure(self, key: Hashable) -> BaseException | None:
         """The error of the finished, failed job for ``key`` (forgetting it), else None."""

@@ -117,7 +117,10 @@ def analysis_or_job(
     state: AppState, facts: ConversationFacts, since: date | None, until: date | None
 ) -> Analysis | AnalysisJob:
     """The analysis when it is cached or quick to make; for a big conversation not analysed
-    yet, the background job making it (its error raised here once, if it failed)."""
+    yet, the background job making it (its error raised here once, if it failed).
+
+    The first view answers at once; a later one (the working page reloading itself) waits a
+    little for the job to finish, so the dashboard comes as soon as it is ready."""
     key, compute = _analysis_task(state, facts, since, until)
     cached = state.analyses.get(key)
     if cached is not None:
@@ -131,7 +134,10 @@ def analysis_or_job(
     def in_background(progress: Progress) -> Analysis:
         return state.analyses.get_or_compute(key, lambda: compute(progress))
 
-    return state.analysis_jobs.start(key, in_background)
+    job, new = state.analysis_jobs.start(key, in_background)
+    if not new and job.finished.wait(state.config.working_wait_s):
+        return analysis_or_job(state, facts, since, until)  # now cached, or its error raised
+    return job
 
 
 def redactor_for(state: AppState, analysis: Analysis, frame: pl.DataFrame) -> Redactor | None:

@@ -36,6 +36,9 @@ class WebConfig:
     background_from: int = 20_000
     #: How often (seconds) that page reloads itself to show the next step.
     working_refresh_s: int = 1
+    #: How long such a reload waits for the analysis to finish before showing the step it is
+    #: on: the dashboard then comes the moment it is ready, not at the next reload.
+    working_wait_s: float = 1.5
     #: Finished imports remembered for their status, oldest dropped first.
     jobs_kept: int = 20
     #: How long encrypting or decrypting waits for the page's other requests to end: longer
