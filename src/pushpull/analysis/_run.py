@@ -42,7 +42,6 @@ from pushpull.assess.safety import (
     safety_resources,
 )
 from pushpull.dynamics import Dynamics, DynamicsConfig, EffortPeriod, Pursuit, run_dynamics
-from pushpull.dynamics.warm_up import import_in_background
 from pushpull.signals import detect_language, mark_frame, set_aside_teasing
 
 __all__ = ["analyze"]
@@ -86,7 +85,6 @@ def analyze(
             progress(index + 1, len(STEPS), STEPS[index].format(**names))
 
     step(0)
-    import_in_background()
     prepared = prepare(messages, me=me, partner=partner, since=since, until=until)
     frame = prepared.frame
     sample = frame["text"].head(5000).to_list()
