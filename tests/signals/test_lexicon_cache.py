@@ -63,3 +63,14 @@ def test_an_unwritable_cache_folder_is_not_used(cache: Path) -> None:
     (cache / "lexicons").write_text("a file where the folder would be", "utf-8")
     assert load("en") == _built("en")
     assert list(cache.iterdir()) == [cache / "lexicons"]
+
+
+def test_an_entry_with_a_null_mask_is_rebuilt_not_shortened(cache: Path) -> None:
+    load("en")
+    path = cache / "lexicons" / "en.json"
+    raw = json.loads(path.read_text("utf-8"))
+    raw["masks"][0] = None
+    path.write_text(json.dumps(raw), "utf-8")
+    assert _lexicon_cache.read("en", raw["key"]) is None
+    load.cache_clear()
+    assert load("en") == _built("en")

@@ -643,6 +643,7 @@ def stopwords(language: str) -> frozenset[str]:
     return frozenset(fold(w) for w in listed)
 
 
+@functools.cache
 def _file_bytes(language: str) -> bytes:
     """The lexicon file of ``language`` as stored; :class:`UsageError` when there is none."""
     if language not in languages():

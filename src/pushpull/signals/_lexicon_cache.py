@@ -8,6 +8,7 @@ that cannot be written is simply not used.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -26,6 +27,7 @@ __all__ = ["key", "read", "write"]
 _FORMAT = b"pushpull-lexicon-1"
 
 
+@functools.cache
 def _compiler_bytes() -> bytes:
     parts = []
     for module in (_lexicon, _normalise):
@@ -81,10 +83,12 @@ def _to_json(lexicon: Lexicon, entry_key: str) -> dict[str, Any]:
     }
 
 
-def _read_mask(raw: dict[str, Any] | None) -> Mask | None:
-    if raw is None:
-        return None
+def _read_mask(raw: dict[str, Any]) -> Mask:
     return Mask(rust=raw["rust"], python_source=raw["python"], keep=tuple(raw["keep"]))
+
+
+def _read_optional_mask(raw: dict[str, Any] | None) -> Mask | None:
+    return None if raw is None else _read_mask(raw)
 
 
 def _read_cues(raw: dict[str, Any] | None) -> Cues | None:
@@ -92,13 +96,13 @@ def _read_cues(raw: dict[str, Any] | None) -> Cues | None:
 
 
 def _from_json(raw: dict[str, Any]) -> Lexicon:
-    masks = tuple(m for m in (_read_mask(r) for r in raw["masks"]) if m is not None)
+    masks = tuple(_read_mask(r) for r in raw["masks"])  # a null one is damage: rebuilt
     return Lexicon(
         language=raw["language"],
         name=raw["name"],
         masks=masks,
         unreported_masks=masks[: raw["unreported"]],
-        negation=_read_mask(raw["negation"]),
+        negation=_read_optional_mask(raw["negation"]),
         negation_cue_source=raw["negation_cue"],
         negation_window=int(raw["negation_window"]),
         families=tuple(
@@ -106,7 +110,7 @@ def _from_json(raw: dict[str, Any]) -> Lexicon:
                 family=f["family"],
                 fixed=_read_cues(f["fixed"]),
                 negatable=_read_cues(f["negatable"]),
-                exclude=_read_mask(f["exclude"]),
+                exclude=_read_optional_mask(f["exclude"]),
                 reported=bool(f["reported"]),
             )
             for f in raw["families"]

@@ -91,7 +91,7 @@ def _analysis_task(
     lang = state.preferences.lang
     key: Hashable = (facts.id, facts.data_version, me, since, until, lang)
 
-    def compute(progress: Progress | None = None) -> Analysis:
+    def compute(progress: Progress | None) -> Analysis:
         frame = messages_of(state, facts)
         return analyze(
             frame,
